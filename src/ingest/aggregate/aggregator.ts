@@ -1,0 +1,229 @@
+import type { SpanRecord } from '../span.model.js';
+import type { ClassifiedSpan, SeriesLabels } from './classifier.js';
+import { LogHistogram, mergeBucketJson, type HistogramJson } from './log-histogram.js';
+import type { SeriesRegistry } from './series-registry.js';
+
+/**
+ * BatchAggregator accumulates one flush batch: per (series, minute) the RED
+ * numbers, a histogram for percentiles, exact Prometheus bucket counts and a
+ * few exemplar trace ids. `drain` hands over rows for one additive upsert.
+ * Everything is additive, so rows from many batches and replicas sum to the
+ * same totals as if one process had seen every span.
+ */
+
+/** Default spanmetrics histogram bounds, in ms (the exact integers avoid float drift at `le`). */
+export const PROM_BOUNDS_MS: readonly number[] = [2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10000, 15000];
+/** The same bounds in seconds, as exposed on /metrics (`le` labels). */
+export const PROM_BOUNDS_SECONDS: readonly number[] = PROM_BOUNDS_MS.map((ms) => ms / 1000);
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+
+export interface Exemplar {
+  traceId: string;
+  durationMs: number;
+}
+
+export interface RedRow {
+  /** Start of the minute (or of the roll-up period, see rollUp), epoch ms. */
+  minuteMs: number;
+  /** Identity of `labels`; stable across batches and processes. */
+  seriesKey: string;
+  labels: SeriesLabels;
+  /** Adjusted counts: exact integers for unsampled traffic. */
+  calls: number;
+  errors: number;
+  /** Σ duration × adjusted count. */
+  durationSumMs: number;
+  histogram: HistogramJson;
+  /** Cumulative counts of durations ≤ each bound (aligned with the bounds); +Inf is `calls`. */
+  promBuckets: number[];
+  exemplars: { errors: Exemplar[]; slowest: Exemplar[] };
+}
+
+export interface DrainResult {
+  /** Sorted by (minuteMs, seriesKey): every replica upserts rows in the same order, so concurrent flushes cannot deadlock on row locks. */
+  red: RedRow[];
+  /** Spans added (raw, not adjusted). */
+  spans: number;
+  /** Spans (raw) folded into overflow series, for the overflow self-metric. */
+  overflowSpans: number;
+  overflowSpansByService: Record<string, number>;
+}
+
+export interface BatchAggregatorOptions {
+  /** Shared, process-lifetime cardinality limiter. */
+  registry: SeriesRegistry;
+  /** Exact-count bounds in ms, ascending; default PROM_BOUNDS_MS. */
+  promBoundsMs?: readonly number[];
+  /** Exemplars kept per kind (errors, slowest) per row; default 3. */
+  maxExemplars?: number;
+}
+
+interface Cell {
+  row: Omit<RedRow, 'histogram' | 'promBuckets'>;
+  histogram: LogHistogram;
+  /** Per-bucket (not yet cumulative) counts; index k = (bound[k-1], bound[k]]. */
+  buckets: number[];
+}
+
+/** Adds an error exemplar unless full or the trace is already there: the first failures of a minute are as telling as any. */
+function pushErrorExemplar(list: Exemplar[], e: Exemplar, max: number): void {
+  if (list.length < max && !list.some((x) => x.traceId === e.traceId)) list.push(e);
+}
+
+/** Keeps the `max` slowest spans, one per trace (the slowest of it), slowest first. */
+function pushSlowExemplar(list: Exemplar[], e: Exemplar, max: number): void {
+  if (max <= 0) return;
+  const same = list.findIndex((x) => x.traceId === e.traceId);
+  if (same >= 0) {
+    if (list[same].durationMs >= e.durationMs) return;
+    list.splice(same, 1);
+  } else if (list.length >= max && list[list.length - 1].durationMs >= e.durationMs) {
+    return;
+  }
+  let at = list.findIndex((x) => x.durationMs < e.durationMs);
+  if (at < 0) at = list.length;
+  list.splice(at, 0, e);
+  if (list.length > max) list.length = max;
+}
+
+export class BatchAggregator {
+  private readonly registry: SeriesRegistry;
+  private readonly boundsMs: readonly number[];
+  private readonly maxExemplars: number;
+  private cells = new Map<string, Cell>();
+  private spans = 0;
+  private overflowSpans = 0;
+  private overflowByService: Record<string, number> = {};
+
+  constructor(opts: BatchAggregatorOptions) {
+    this.registry = opts.registry;
+    this.boundsMs = opts.promBoundsMs ?? PROM_BOUNDS_MS;
+    this.maxExemplars = opts.maxExemplars ?? 3;
+  }
+
+  /** (series, minute) cells in the batch: lets the flusher flush early when a batch grows large. */
+  get cellCount(): number {
+    return this.cells.size;
+  }
+
+  /**
+   * Counts one span that `classify` accepted (so startMs and durationMs are
+   * finite and durationMs ≥ 0). `adjustedCount` comes from `adjustedCount()`;
+   * an unusable value counts as 1 because the span did happen.
+   */
+  add(span: SpanRecord, event: ClassifiedSpan, adjustedCount: number): void {
+    const n = Number.isFinite(adjustedCount) && adjustedCount > 0 ? adjustedCount : 1;
+    const minuteMs = Math.floor(span.startMs / MINUTE_MS) * MINUTE_MS;
+    const service = event.labels.service;
+    let seriesKey = event.seriesKey;
+    let labels = event.labels;
+    this.spans += 1;
+    if (!this.registry.admit(service, seriesKey, minuteMs)) {
+      // One-element array: can never equal a regular key (≥ 3 elements).
+      seriesKey = JSON.stringify([service]);
+      labels = overflowLabels(event.labels);
+      this.overflowSpans += 1;
+      this.overflowByService[service] = (this.overflowByService[service] ?? 0) + 1;
+    }
+
+    // minuteMs has no '|', so the first '|' separates it from the series key.
+    const cellKey = `${minuteMs}|${seriesKey}`;
+    let cell = this.cells.get(cellKey);
+    if (cell === undefined) {
+      cell = {
+        row: { minuteMs, seriesKey, labels, calls: 0, errors: 0, durationSumMs: 0, exemplars: { errors: [], slowest: [] } },
+        histogram: new LogHistogram(),
+        buckets: new Array<number>(this.boundsMs.length).fill(0),
+      };
+      this.cells.set(cellKey, cell);
+    }
+
+    const d = span.durationMs;
+    const row = cell.row;
+    row.calls += n;
+    row.durationSumMs += d * n;
+    cell.histogram.add(d, n);
+    const k = this.boundsMs.findIndex((b) => d <= b);
+    if (k >= 0) cell.buckets[k] += n;
+    if (event.error) row.errors += n;
+
+    if (span.traceId !== '') {
+      const e = { traceId: span.traceId, durationMs: d };
+      if (event.error) pushErrorExemplar(row.exemplars.errors, e, this.maxExemplars);
+      pushSlowExemplar(row.exemplars.slowest, e, this.maxExemplars);
+    }
+  }
+
+  /** Returns the batch's rows and counters and starts an empty batch. */
+  drain(): DrainResult {
+    const red: RedRow[] = [];
+    for (const cell of this.cells.values()) {
+      let acc = 0;
+      const promBuckets = cell.buckets.map((c) => (acc += c));
+      red.push({ ...cell.row, histogram: cell.histogram.toJSON(), promBuckets });
+    }
+    red.sort(compareRows);
+    const result: DrainResult = {
+      red,
+      spans: this.spans,
+      overflowSpans: this.overflowSpans,
+      overflowSpansByService: this.overflowByService,
+    };
+    this.cells = new Map();
+    this.spans = 0;
+    this.overflowSpans = 0;
+    this.overflowByService = {};
+    return result;
+  }
+}
+
+/**
+ * The overflow series keeps only the service: the other labels are what
+ * exploded. Dimension keys stay (with '') so every row of a service has
+ * the same label names, which /metrics requires.
+ */
+function overflowLabels(labels: SeriesLabels): SeriesLabels {
+  const dims: Record<string, string> = {};
+  for (const name of Object.keys(labels.dims)) dims[name] = '';
+  return { service: labels.service, spanName: '', spanKind: '', dims, overflow: true };
+}
+
+function compareRows(a: RedRow, b: RedRow): number {
+  if (a.minuteMs !== b.minuteMs) return a.minuteMs - b.minuteMs;
+  return a.seriesKey < b.seriesKey ? -1 : a.seriesKey > b.seriesKey ? 1 : 0;
+}
+
+/**
+ * Merges rows into coarser periods (e.g. HOUR_MS for the hour table);
+ * `minuteMs` of the result is the period start. Needed because one
+ * `INSERT … ON CONFLICT DO UPDATE` may not touch the same row twice, and a
+ * batch's minute rows of one series usually share an hour.
+ */
+export function rollUp(rows: readonly RedRow[], periodMs: number, maxExemplars = 3): RedRow[] {
+  const out = new Map<string, RedRow>();
+  for (const r of rows) {
+    const start = Math.floor(r.minuteMs / periodMs) * periodMs;
+    const key = `${start}|${r.seriesKey}`;
+    const acc = out.get(key);
+    if (acc === undefined) {
+      out.set(key, {
+        ...r,
+        minuteMs: start,
+        histogram: mergeBucketJson({ b: {}, z: 0 }, r.histogram),
+        promBuckets: [...r.promBuckets],
+        exemplars: { errors: [...r.exemplars.errors], slowest: [...r.exemplars.slowest] },
+      });
+      continue;
+    }
+    acc.calls += r.calls;
+    acc.errors += r.errors;
+    acc.durationSumMs += r.durationSumMs;
+    acc.histogram = mergeBucketJson(acc.histogram, r.histogram);
+    acc.promBuckets = acc.promBuckets.map((c, i) => c + (r.promBuckets[i] ?? 0));
+    for (const e of r.exemplars.errors) pushErrorExemplar(acc.exemplars.errors, e, maxExemplars);
+    for (const e of r.exemplars.slowest) pushSlowExemplar(acc.exemplars.slowest, e, maxExemplars);
+  }
+  return [...out.values()].sort(compareRows);
+}

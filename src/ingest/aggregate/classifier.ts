@@ -1,0 +1,133 @@
+import { SpanKind, StatusCode, type SpanRecord } from '../span.model.js';
+
+/**
+ * classify turns a decoded span into the series it counts in and whether it
+ * is an error — the one place where "what is a failure" is decided, so RED
+ * metrics, SLOs and alerts can never disagree about it.
+ */
+
+/** Labels of a RED series. `overflow` marks the per-service cardinality overflow series. */
+export interface SeriesLabels {
+  service: string;
+  spanName: string;
+  /** spanmetrics-style kind string, e.g. `SPAN_KIND_SERVER`. */
+  spanKind: string;
+  /** Configured extra dimensions, attribute name → value ('' when absent). */
+  dims: Record<string, string>;
+  overflow: boolean;
+}
+
+export interface ClassifiedSpan {
+  /** Unambiguous identity of the label tuple (JSON of it). */
+  seriesKey: string;
+  labels: SeriesLabels;
+  error: boolean;
+}
+
+export type RejectReason =
+  | 'missing_service_name'
+  | 'span_kind_filtered'
+  /** startMs is absent or not finite: the span cannot be placed in a minute. */
+  | 'invalid_start_time'
+  /** durationMs is negative or not finite (end before start, or no end time). */
+  | 'invalid_duration';
+
+export type Classification = ClassifiedSpan | { reject: RejectReason };
+
+export interface ClassifierOptions {
+  /** Attribute names added as series dimensions, in label order (e.g. `http.route`). */
+  extraDimensions: readonly string[];
+  /** SpanKind numbers that count; undefined = all. */
+  spanKinds?: ReadonlySet<number>;
+}
+
+const HTTP_STATUS_NEW = 'http.response.status_code';
+const HTTP_STATUS_OLD = 'http.status_code';
+const GRPC_STATUS = 'rpc.grpc.status_code';
+/** Newer RPC semconv: the gRPC status as its name, e.g. "UNAVAILABLE". */
+const RPC_RESPONSE_STATUS = 'rpc.response.status_code';
+
+/** Attribute keys classify reads besides the configured dimensions; the decoder must keep them. */
+export const ATTRIBUTE_KEYS_USED: readonly string[] = [HTTP_STATUS_NEW, HTTP_STATUS_OLD, GRPC_STATUS, RPC_RESPONSE_STATUS];
+
+/** Everything the decoder must keep for classification with these options. */
+export function classifierAttributeKeys(options: ClassifierOptions): string[] {
+  return [...new Set([...ATTRIBUTE_KEYS_USED, ...options.extraDimensions])];
+}
+
+const KIND_NAMES = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+] as const;
+
+/**
+ * gRPC codes that the OTel semantic conventions count as server errors.
+ * The others (CANCELLED, INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED…)
+ * describe the caller's request, like HTTP 4xx, and do not burn the
+ * server's error budget.
+ */
+const GRPC_SERVER_ERROR_CODES = new Set([2, 4, 12, 13, 14, 15]);
+const GRPC_SERVER_ERROR_NAMES = new Set(['UNKNOWN', 'DEADLINE_EXCEEDED', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS']);
+
+/** An integer attribute that may arrive as a number or a numeric string (OTLP/JSON, old SDKs). */
+function intAttribute(value: string | number | boolean | undefined): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
+  if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return Number(value);
+  return undefined;
+}
+
+function dimValue(value: string | number | boolean | undefined): string {
+  return value === undefined ? '' : String(value);
+}
+
+/**
+ * Error rules, most explicit first:
+ *  - status ERROR is an error;
+ *  - status OK is not, even with a 5xx: the spec reserves OK for a user's
+ *    deliberate override of what instrumentation would decide;
+ *  - otherwise, for SERVER spans only, HTTP ≥ 500 or a gRPC server-error
+ *    code. Client spans are judged by their status alone: a 5xx seen by a
+ *    client is the callee's failure and is counted on the callee's server
+ *    span. HTTP 4xx is the caller's fault, so never an error here.
+ */
+export function isError(span: SpanRecord): boolean {
+  if (span.statusCode === StatusCode.ERROR) return true;
+  if (span.statusCode === StatusCode.OK || span.kind !== SpanKind.SERVER) return false;
+  const attrs = span.attributes;
+  const http = intAttribute(attrs.get(HTTP_STATUS_NEW) ?? attrs.get(HTTP_STATUS_OLD));
+  if (http !== undefined && http >= 500) return true;
+  const grpc = intAttribute(attrs.get(GRPC_STATUS));
+  if (grpc !== undefined) return GRPC_SERVER_ERROR_CODES.has(grpc);
+  const rpc = attrs.get(RPC_RESPONSE_STATUS);
+  return typeof rpc === 'string' && GRPC_SERVER_ERROR_NAMES.has(rpc);
+}
+
+export function classify(span: SpanRecord, options: ClassifierOptions): Classification {
+  if (span.service === '') return { reject: 'missing_service_name' };
+  // Unknown kind numbers (from a newer proto) read as UNSPECIFIED, so they
+  // can neither slip past a kind filter nor invent a label value.
+  const kind = Number.isInteger(span.kind) && span.kind >= 0 && span.kind < KIND_NAMES.length ? span.kind : SpanKind.UNSPECIFIED;
+  if (options.spanKinds !== undefined && !options.spanKinds.has(kind)) return { reject: 'span_kind_filtered' };
+  if (!Number.isFinite(span.startMs)) return { reject: 'invalid_start_time' };
+  // A negative duration means end < start (often a missing end time): its
+  // latency is unknowable, and counting it as 0 ms would pass latency SLOs.
+  if (!(span.durationMs >= 0) || !Number.isFinite(span.durationMs)) return { reject: 'invalid_duration' };
+
+  const spanKind = KIND_NAMES[kind];
+  const dims: Record<string, string> = {};
+  const tuple: string[] = [span.service, span.name, spanKind];
+  for (const name of options.extraDimensions) {
+    const v = dimValue(span.attributes.get(name));
+    dims[name] = v;
+    tuple.push(v);
+  }
+  return {
+    seriesKey: JSON.stringify(tuple),
+    labels: { service: span.service, spanName: span.name, spanKind, dims, overflow: false },
+    error: isError(span),
+  };
+}
