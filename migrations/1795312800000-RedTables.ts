@@ -59,6 +59,18 @@ export class RedTables1795312800000 implements MigrationInterface {
       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         SELECT ARRAY(SELECT COALESCE(x, 0) + COALESCE(y, 0) FROM unnest(a, b) AS t(x, y))
       $$`);
+    // Exemplars: keep the stored trace ids and top up from the new batch,
+    // at most three of each kind, so a minute's first failures stay visible.
+    await q.query(`
+      CREATE FUNCTION bw_exemplars_merge(a jsonb, b jsonb) RETURNS jsonb
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT jsonb_build_object(
+          'errors', COALESCE((SELECT jsonb_agg(e) FROM (
+              SELECT e FROM jsonb_array_elements(COALESCE(a->'errors', '[]') || COALESCE(b->'errors', '[]')) e LIMIT 3) x), '[]'),
+          'slowest', COALESCE((SELECT jsonb_agg(e) FROM (
+              SELECT e FROM jsonb_array_elements(COALESCE(a->'slowest', '[]') || COALESCE(b->'slowest', '[]')) e
+              ORDER BY (e->>'durationMs')::double precision DESC LIMIT 3) x), '[]'))
+      $$`);
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -67,5 +79,6 @@ export class RedTables1795312800000 implements MigrationInterface {
     await q.query(`DROP TABLE series`);
     await q.query(`DROP FUNCTION bw_hist_merge(jsonb, jsonb)`);
     await q.query(`DROP FUNCTION bw_array_add(double precision[], double precision[])`);
+    await q.query(`DROP FUNCTION bw_exemplars_merge(jsonb, jsonb)`);
   }
 }

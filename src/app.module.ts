@@ -9,6 +9,8 @@ import { APP_CONFIG, AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { IngestModule } from './ingest/ingest.module.js';
+import { RedModule } from './red/red.module.js';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -16,7 +18,7 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forRoot(dataSource), ScheduleModule.forRoot(), MetricsModule],
+      imports: [DatabaseModule.forRoot(dataSource), ScheduleModule.forRoot(), MetricsModule, IngestModule, RedModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { grpcCodeForHttp, statusProto } from '../ingest/otlp/otlp-response.js';
 import { AppError } from './errors.js';
 
 const NAMES: Record<number, string> = {
@@ -15,22 +16,46 @@ const NAMES: Record<number, string> = {
   503: 'unavailable',
 };
 
+interface Failure {
+  status: number;
+  error: string;
+  message: string;
+  headers: Record<string, string>;
+}
+
 /**
  * AllExceptionsFilter is the one place errors become HTTP responses. Known
  * errors keep their status and message; unknown ones are logged with their
  * stack and answered with a bare 500, so internals never reach a client.
+ * OTLP clients sending protobuf get a protobuf google.rpc.Status, as the
+ * OTLP/HTTP specification asks; everyone else gets `{error, message}`.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
+    const req = http.getRequest<Request>();
     if (res.headersSent) return;
+    const f = this.describe(exception);
+    res.set(f.headers);
+    res.status(f.status);
+    const isOtlpProto =
+      req.path === '/v1/traces' && /^application\/(x-)?protobuf/i.test(String(req.headers['content-type'] ?? ''));
+    if (isOtlpProto) {
+      res.type('application/x-protobuf').send(statusProto(grpcCodeForHttp(f.status), f.message));
+    } else if (req.path === '/v1/traces') {
+      res.json({ code: grpcCodeForHttp(f.status), error: f.error, message: f.message });
+    } else {
+      res.json({ error: f.error, message: f.message });
+    }
+  }
+
+  private describe(exception: unknown): Failure {
     if (exception instanceof AppError) {
-      res.set(exception.headers);
-      res.status(exception.status).json({ error: exception.code, message: exception.message });
-      return;
+      return { status: exception.status, error: exception.code, message: exception.message, headers: exception.headers };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -40,11 +65,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
         const m = (body as { message: unknown }).message;
         message = Array.isArray(m) ? m.join('; ') : String(m);
       }
-      res.status(status).json({ error: NAMES[status] ?? `http_${status}`, message });
-      return;
+      return { status, error: NAMES[status] ?? `http_${status}`, message, headers: {} };
     }
-    // body-parser errors carry a status (e.g. 400 invalid JSON, 413 too large).
-    const status = (exception as { status?: unknown })?.status;
+    // body-parser errors carry a 4xx status (invalid JSON, too large).
+    const status = (exception as { status?: unknown } | undefined)?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const type = (exception as { type?: string }).type;
       const message =
@@ -52,11 +76,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
           ? 'request body is not valid JSON'
           : type === 'entity.too.large'
             ? 'request body exceeds the size limit'
-            : (exception as Error).message;
-      res.status(status).json({ error: NAMES[status] ?? `http_${status}`, message });
-      return;
+            : 'request body could not be read';
+      return { status, error: NAMES[status] ?? `http_${status}`, message, headers: {} };
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    res.status(500).json({ error: 'internal', message: 'internal error' });
+    return { status: 500, error: 'internal', message: 'internal error', headers: {} };
   }
 }

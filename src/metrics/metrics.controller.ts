@@ -11,7 +11,7 @@ export class MetricsController {
   @RequireScope('metrics')
   @Header('Cache-Control', 'no-store')
   async scrape(@Res() res: Response): Promise<void> {
-    const body = await this.metrics.registry.metrics();
+    const body = await this.metrics.render();
     res.type(this.metrics.registry.contentType).send(body);
   }
 }

@@ -9,8 +9,18 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
+  private readonly textSources: (() => string)[] = [];
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** addText registers exposition text rendered outside prom-client (large label sets, see SpanMetricsStore). */
+  addText(source: () => string): void {
+    this.textSources.push(source);
+  }
+
+  async render(): Promise<string> {
+    return (await this.registry.metrics()) + this.textSources.map((s) => s()).join('');
   }
 }

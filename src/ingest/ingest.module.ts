@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { Flusher } from './flusher.js';
+import { IngestMetrics } from './ingest.metrics.js';
+import { IngestService } from './ingest.service.js';
+import { OtlpController } from './otlp.controller.js';
+import { RedRepository } from './red.repository.js';
+import { RetentionJob } from './retention.job.js';
+import { SpanMetricsStore } from './span-metrics.store.js';
+import { SpansController } from './spans.controller.js';
+
+@Module({
+  controllers: [OtlpController, SpansController],
+  providers: [IngestService, Flusher, RedRepository, IngestMetrics, SpanMetricsStore, RetentionJob],
+  exports: [IngestService, Flusher, SpanMetricsStore],
+})
+export class IngestModule {}

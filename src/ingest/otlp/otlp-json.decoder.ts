@@ -1,0 +1,246 @@
+/**
+ * OTLP/JSON ExportTraceServiceRequest (already JSON.parse'd) → SpanRecord[].
+ *
+ * Follows the OTLP/JSON mapping: lowerCamelCase names (proto snake_case
+ * accepted too), hex trace ids, integer enums (enum names accepted too),
+ * int64 as decimal string or number. Unknown fields are ignored; wrong types
+ * throw OtlpJsonError naming the offending path. AnyValue arrays and maps are
+ * never descended into, so hostile nesting cannot overflow the stack.
+ */
+import type { SpanRecord } from '../span.model.js';
+import { KeyMatcher } from './key-matcher.js';
+import type { AttrValue, AttributeWanted, DecodeResult } from './otlp.types.js';
+
+export class OtlpJsonError extends Error {
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+    this.name = 'OtlpJsonError';
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+const SPAN_KINDS: Record<string, number> = {
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
+};
+const STATUS_CODES: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
+
+export function decodeTraceRequestJson(body: unknown, wanted: AttributeWanted): DecodeResult {
+  const km = new KeyMatcher(wanted);
+  const spans: SpanRecord[] = [];
+  const req = asObject(body, '(request)');
+  const rsList = optArray(field(req, 'resourceSpans', 'resource_spans'), 'resourceSpans');
+  for (let i = 0; i < rsList.length; i++) {
+    const rsPath = `resourceSpans[${i}]`;
+    const rs = asObject(rsList[i], rsPath);
+    const resAttrs = new Map<string, AttrValue>();
+    let service = '';
+    const resource = field(rs, 'resource', 'resource');
+    if (resource != null) {
+      const resPath = `${rsPath}.resource`;
+      const attrs = optArray(asObject(resource, resPath).attributes, `${resPath}.attributes`);
+      for (let a = 0; a < attrs.length; a++) {
+        const kv = asObject(attrs[a], `${resPath}.attributes[${a}]`);
+        const key = kvKey(kv, `${resPath}.attributes[${a}]`);
+        const value = anyValue(kv.value, `${resPath}.attributes[${a}].value`);
+        const entry = km.matchString(key);
+        if (entry === undefined) continue;
+        if (entry.service) service = typeof value === 'string' ? value : '';
+        if (entry.wanted) applyAttr(resAttrs, key, value);
+      }
+    }
+    const ssList = optArray(field(rs, 'scopeSpans', 'scope_spans'), `${rsPath}.scopeSpans`);
+    for (let j = 0; j < ssList.length; j++) {
+      const ssPath = `${rsPath}.scopeSpans[${j}]`;
+      const spanList = optArray(asObject(ssList[j], ssPath).spans, `${ssPath}.spans`);
+      for (let k = 0; k < spanList.length; k++) {
+        spans.push(decodeSpan(spanList[k], `${ssPath}.spans[${k}]`, km, service, resAttrs));
+      }
+    }
+  }
+  return { spans };
+}
+
+function decodeSpan(
+  raw: unknown,
+  path: string,
+  km: KeyMatcher,
+  service: string,
+  resAttrs: Map<string, AttrValue>,
+): SpanRecord {
+  const span = asObject(raw, path);
+  const attributes = new Map(resAttrs);
+  const attrs = optArray(span.attributes, `${path}.attributes`);
+  for (let a = 0; a < attrs.length; a++) {
+    const kv = asObject(attrs[a], `${path}.attributes[${a}]`);
+    const key = kvKey(kv, `${path}.attributes[${a}]`);
+    const value = anyValue(kv.value, `${path}.attributes[${a}].value`);
+    const entry = km.matchString(key);
+    if (entry !== undefined && entry.wanted) applyAttr(attributes, key, value);
+  }
+
+  const startOk = nanos(field(span, 'startTimeUnixNano', 'start_time_unix_nano'), `${path}.startTimeUnixNano`);
+  const startHead = nsHead;
+  const startTail = nsTail;
+  nanos(field(span, 'endTimeUnixNano', 'end_time_unix_nano'), `${path}.endTimeUnixNano`);
+  // Whole-ms head and sub-ms tail keep both the start and the duration exact,
+  // matching the protobuf decoder bit for bit.
+  const hasStart = startOk && (startHead !== 0 || startTail !== 0);
+
+  let statusCode = 0;
+  const status = span.status;
+  if (status != null) statusCode = enumValue(asObject(status, `${path}.status`).code, STATUS_CODES, `${path}.status.code`);
+
+  return {
+    service,
+    name: optString(span.name, `${path}.name`),
+    kind: enumValue(span.kind, SPAN_KINDS, `${path}.kind`),
+    startMs: hasStart ? startHead + startTail / 1e6 : NaN,
+    durationMs: hasStart ? ((nsHead - startHead) * 1e6 + (nsTail - startTail)) / 1e6 : NaN,
+    statusCode,
+    traceId: hexId(field(span, 'traceId', 'trace_id'), `${path}.traceId`),
+    traceState: optString(field(span, 'traceState', 'trace_state'), `${path}.traceState`),
+    attributes,
+  };
+}
+
+/** Camel name first; the snake_case proto name is the fallback receivers must accept. */
+function field(o: Obj, camel: string, snake: string): unknown {
+  const v = o[camel];
+  return v != null ? v : o[snake];
+}
+
+function asObject(v: unknown, path: string): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new OtlpJsonError(path, 'expected object');
+  return v as Obj;
+}
+
+function optArray(v: unknown, path: string): unknown[] {
+  if (v == null) return [];
+  if (!Array.isArray(v)) throw new OtlpJsonError(path, 'expected array');
+  return v;
+}
+
+function optString(v: unknown, path: string): string {
+  if (v == null) return '';
+  if (typeof v !== 'string') throw new OtlpJsonError(path, 'expected string');
+  return v;
+}
+
+function kvKey(kv: Obj, path: string): string {
+  return optString(kv.key, `${path}.key`);
+}
+
+function hexId(v: unknown, path: string): string {
+  const s = optString(v, path);
+  let upper = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) continue;
+    if (c >= 65 && c <= 70) upper = true;
+    else throw new OtlpJsonError(path, 'expected hex string');
+  }
+  if (s.length % 2 !== 0) throw new OtlpJsonError(path, 'expected hex string');
+  return upper ? s.toLowerCase() : s;
+}
+
+function enumValue(v: unknown, names: Record<string, number>, path: string): number {
+  if (v == null) return 0;
+  if (typeof v === 'number') {
+    if (Number.isInteger(v)) return v;
+  } else if (typeof v === 'string') {
+    const n = names[v];
+    if (n !== undefined && Object.hasOwn(names, v)) return n;
+    if (INT_RE.test(v)) return Number(v);
+    throw new OtlpJsonError(path, `unknown enum value "${v.slice(0, 64)}"`);
+  }
+  throw new OtlpJsonError(path, 'expected enum integer or name');
+}
+
+/** Result slots of nanos(): unix nanos split into whole ms and the sub-ms remainder. */
+let nsHead = 0;
+let nsTail = 0;
+
+/** Parses an unsigned int64 nanosecond value into nsHead/nsTail; returns false when absent. */
+function nanos(v: unknown, path: string): boolean {
+  nsHead = 0;
+  nsTail = 0;
+  if (v == null) return false;
+  if (typeof v === 'string') {
+    const n = v.length;
+    if (n === 0 || n > 20) throw new OtlpJsonError(path, 'expected integer string');
+    for (let i = 0; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c < 48 || c > 57) throw new OtlpJsonError(path, 'expected integer string');
+    }
+    if (n > 6) {
+      nsHead = Number(v.slice(0, n - 6));
+      nsTail = Number(v.slice(n - 6));
+    } else {
+      nsTail = Number(v);
+    }
+    return true;
+  }
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) {
+    nsHead = Math.floor(v / 1e6);
+    nsTail = v - nsHead * 1e6;
+    return true;
+  }
+  throw new OtlpJsonError(path, 'expected integer string');
+}
+
+const INT_RE = /^-?\d+$/;
+const FLOAT_RE = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/**
+ * Scalar AnyValue, or undefined for absent/array/kvlist/bytes values (not
+ * kept). Scalars are type-checked whether or not the key is wanted, so the
+ * same request is accepted or rejected regardless of configuration.
+ */
+function anyValue(v: unknown, path: string): AttrValue | undefined {
+  if (v == null) return undefined;
+  const o = asObject(v, path);
+  let x = field(o, 'stringValue', 'string_value');
+  if (x != null) {
+    if (typeof x !== 'string') throw new OtlpJsonError(`${path}.stringValue`, 'expected string');
+    return x;
+  }
+  x = field(o, 'boolValue', 'bool_value');
+  if (x != null) {
+    if (typeof x !== 'boolean') throw new OtlpJsonError(`${path}.boolValue`, 'expected boolean');
+    return x;
+  }
+  x = field(o, 'intValue', 'int_value');
+  if (x != null) {
+    if (typeof x === 'number' && Number.isInteger(x)) return x;
+    if (typeof x === 'string' && INT_RE.test(x)) return Number(x);
+    throw new OtlpJsonError(`${path}.intValue`, 'expected integer string');
+  }
+  x = field(o, 'doubleValue', 'double_value');
+  if (x != null) {
+    if (typeof x === 'number') return x;
+    if (typeof x === 'string') {
+      // proto3 JSON spells non-finite doubles as strings.
+      if (x === 'NaN') return NaN;
+      if (x === 'Infinity') return Infinity;
+      if (x === '-Infinity') return -Infinity;
+      if (FLOAT_RE.test(x)) return Number(x);
+    }
+    throw new OtlpJsonError(`${path}.doubleValue`, 'expected number');
+  }
+  return undefined;
+}
+
+/** A non-scalar value still overrides: the effective attribute is one we do not keep. */
+function applyAttr(attrs: Map<string, AttrValue>, key: string, value: AttrValue | undefined): void {
+  if (value === undefined) attrs.delete(key);
+  else attrs.set(key, value);
+}

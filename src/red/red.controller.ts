@@ -1,0 +1,27 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '../common/auth.guard.js';
+import { RedService } from './red.service.js';
+import { parseWindow } from './window.js';
+
+@ApiTags('services')
+@ApiBearerAuth()
+@Controller('api/v1/services')
+@RequireScope('read')
+export class RedController {
+  constructor(private readonly red: RedService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Rate, error ratio and latency percentiles per service' })
+  @ApiQuery({ name: 'window', required: false, example: '1h', description: '5m..30d' })
+  list(@Query('window') window?: string) {
+    return this.red.services(Date.now(), parseWindow(window));
+  }
+
+  @Get(':service/operations')
+  @ApiOperation({ summary: 'Rate, error ratio and latency percentiles per operation of a service' })
+  @ApiQuery({ name: 'window', required: false, example: '1h', description: '5m..30d' })
+  operations(@Param('service') service: string, @Query('window') window?: string) {
+    return this.red.operations(Date.now(), service, parseWindow(window));
+  }
+}
