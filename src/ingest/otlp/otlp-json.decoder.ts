@@ -11,14 +11,27 @@ import type { SpanRecord } from '../span.model.js';
 import { KeyMatcher } from './key-matcher.js';
 import type { AttrValue, AttributeWanted, DecodeResult } from './otlp.types.js';
 
+export type { AttributeWanted, DecodeResult } from './otlp.types.js';
+
 export class OtlpJsonError extends Error {
   constructor(
     readonly path: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(`${path}: ${problem}`);
     this.name = 'OtlpJsonError';
   }
+}
+
+/**
+ * Inner helpers throw with paths relative to the element they were given;
+ * each enclosing loop prefixes its own segment on the way out. Paths are
+ * thus only built when something is wrong, never per attribute.
+ */
+function rebase(e: unknown, prefix: string): unknown {
+  if (!(e instanceof OtlpJsonError)) return e;
+  const path = e.path === '' ? prefix : e.path.startsWith('[') ? prefix + e.path : `${prefix}.${e.path}`;
+  return new OtlpJsonError(path, e.problem);
 }
 
 type Obj = Record<string, unknown>;
@@ -43,18 +56,11 @@ export function decodeTraceRequestJson(body: unknown, wanted: AttributeWanted): 
     const rs = asObject(rsList[i], rsPath);
     const resAttrs = new Map<string, AttrValue>();
     let service = '';
-    const resource = field(rs, 'resource', 'resource');
-    if (resource != null) {
-      const resPath = `${rsPath}.resource`;
-      const attrs = optArray(asObject(resource, resPath).attributes, `${resPath}.attributes`);
-      for (let a = 0; a < attrs.length; a++) {
-        const kv = asObject(attrs[a], `${resPath}.attributes[${a}]`);
-        const key = kvKey(kv, `${resPath}.attributes[${a}]`);
-        const value = anyValue(kv.value, `${resPath}.attributes[${a}].value`);
-        const entry = km.matchString(key);
-        if (entry === undefined) continue;
-        if (entry.service) service = typeof value === 'string' ? value : '';
-        if (entry.wanted) applyAttr(resAttrs, key, value);
+    if (rs.resource != null) {
+      try {
+        service = applyAttributes(asObject(rs.resource, '').attributes, km, resAttrs, true);
+      } catch (e) {
+        throw rebase(e, `${rsPath}.resource`);
       }
     }
     const ssList = optArray(field(rs, 'scopeSpans', 'scope_spans'), `${rsPath}.scopeSpans`);
@@ -62,52 +68,68 @@ export function decodeTraceRequestJson(body: unknown, wanted: AttributeWanted): 
       const ssPath = `${rsPath}.scopeSpans[${j}]`;
       const spanList = optArray(asObject(ssList[j], ssPath).spans, `${ssPath}.spans`);
       for (let k = 0; k < spanList.length; k++) {
-        spans.push(decodeSpan(spanList[k], `${ssPath}.spans[${k}]`, km, service, resAttrs));
+        try {
+          spans.push(decodeSpan(spanList[k], km, service, resAttrs));
+        } catch (e) {
+          throw rebase(e, `${ssPath}.spans[${k}]`);
+        }
       }
     }
   }
   return { spans };
 }
 
-function decodeSpan(
-  raw: unknown,
-  path: string,
-  km: KeyMatcher,
-  service: string,
-  resAttrs: Map<string, AttrValue>,
-): SpanRecord {
-  const span = asObject(raw, path);
-  const attributes = new Map(resAttrs);
-  const attrs = optArray(span.attributes, `${path}.attributes`);
-  for (let a = 0; a < attrs.length; a++) {
-    const kv = asObject(attrs[a], `${path}.attributes[${a}]`);
-    const key = kvKey(kv, `${path}.attributes[${a}]`);
-    const value = anyValue(kv.value, `${path}.attributes[${a}].value`);
+/**
+ * Applies the wanted attributes of a KeyValue list to attrs. For a resource
+ * it also returns service.name ('' unless the last one is a string).
+ */
+function applyAttributes(raw: unknown, km: KeyMatcher, attrs: Map<string, AttrValue>, resource: boolean): string {
+  let service = '';
+  const list = optArray(raw, 'attributes');
+  for (let a = 0; a < list.length; a++) {
+    let key: string;
+    let value: AttrValue | undefined;
+    try {
+      const kv = asObject(list[a], '');
+      key = optString(kv.key, 'key');
+      value = anyValue(kv.value, 'value');
+    } catch (e) {
+      throw rebase(e, `attributes[${a}]`);
+    }
     const entry = km.matchString(key);
-    if (entry !== undefined && entry.wanted) applyAttr(attributes, key, value);
+    if (entry === undefined) continue;
+    if (resource && entry.service) service = typeof value === 'string' ? value : '';
+    if (entry.wanted) applyAttr(attrs, key, value);
   }
+  return service;
+}
 
-  const startOk = nanos(field(span, 'startTimeUnixNano', 'start_time_unix_nano'), `${path}.startTimeUnixNano`);
+function decodeSpan(raw: unknown, km: KeyMatcher, service: string, resAttrs: Map<string, AttrValue>): SpanRecord {
+  const span = asObject(raw, '');
+  const attributes = new Map(resAttrs);
+  applyAttributes(span.attributes, km, attributes, false);
+
+  const startOk = nanos(field(span, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano');
   const startHead = nsHead;
   const startTail = nsTail;
-  nanos(field(span, 'endTimeUnixNano', 'end_time_unix_nano'), `${path}.endTimeUnixNano`);
+  nanos(field(span, 'endTimeUnixNano', 'end_time_unix_nano'), 'endTimeUnixNano');
   // Whole-ms head and sub-ms tail keep both the start and the duration exact,
   // matching the protobuf decoder bit for bit.
   const hasStart = startOk && (startHead !== 0 || startTail !== 0);
 
   let statusCode = 0;
   const status = span.status;
-  if (status != null) statusCode = enumValue(asObject(status, `${path}.status`).code, STATUS_CODES, `${path}.status.code`);
+  if (status != null) statusCode = enumValue(asObject(status, 'status').code, STATUS_CODES, 'status.code');
 
   return {
     service,
-    name: optString(span.name, `${path}.name`),
-    kind: enumValue(span.kind, SPAN_KINDS, `${path}.kind`),
+    name: optString(span.name, 'name'),
+    kind: enumValue(span.kind, SPAN_KINDS, 'kind'),
     startMs: hasStart ? startHead + startTail / 1e6 : NaN,
     durationMs: hasStart ? ((nsHead - startHead) * 1e6 + (nsTail - startTail)) / 1e6 : NaN,
     statusCode,
-    traceId: hexId(field(span, 'traceId', 'trace_id'), `${path}.traceId`),
-    traceState: optString(field(span, 'traceState', 'trace_state'), `${path}.traceState`),
+    traceId: hexId(field(span, 'traceId', 'trace_id'), 'traceId'),
+    traceState: optString(field(span, 'traceState', 'trace_state'), 'traceState'),
     attributes,
   };
 }
@@ -133,10 +155,6 @@ function optString(v: unknown, path: string): string {
   if (v == null) return '';
   if (typeof v !== 'string') throw new OtlpJsonError(path, 'expected string');
   return v;
-}
-
-function kvKey(kv: Obj, path: string): string {
-  return optString(kv.key, `${path}.key`);
 }
 
 function hexId(v: unknown, path: string): string {

@@ -12,6 +12,7 @@ import type { AttrValue, AttributeWanted, DecodeResult } from './otlp.types.js';
 import { nanosDiffToMs, nanosToMs, ProtoReader } from './proto-reader.js';
 
 export { ProtoDecodeError } from './proto-reader.js';
+export type { AttributeWanted, DecodeResult } from './otlp.types.js';
 
 // Tags are (field << 3) | wire type. Matching the whole tag means a known
 // field arriving with an unexpected wire type is skipped like an unknown one.

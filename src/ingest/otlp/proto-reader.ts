@@ -17,10 +17,10 @@ export class ProtoDecodeError extends Error {
   }
 }
 
-export const WIRE_VARINT = 0;
-export const WIRE_I64 = 1;
-export const WIRE_LEN = 2;
-export const WIRE_I32 = 5;
+const WIRE_VARINT = 0;
+const WIRE_I64 = 1;
+const WIRE_LEN = 2;
+const WIRE_I32 = 5;
 
 const INTERN_MAX_LEN = 64;
 const INTERN_MASK = 2047;
@@ -40,21 +40,12 @@ export class ProtoReader {
     this.len = buf.length;
   }
 
-  /** Field tag; single-byte tags (fields 1..15) take the fast path. */
+  /** Field tag: (field number << 3) | wire type. */
   tag(): number {
-    const pos = this.pos;
-    if (pos < this.len) {
-      const b = this.buf[pos];
-      if (b < 0x80) {
-        this.pos = pos + 1;
-        return b;
-      }
-    }
-    this.varint64();
-    return this.lo;
+    return this.uint32();
   }
 
-  /** Varint truncated to its low 32 bits, unsigned (protobuf uint32 semantics). */
+  /** Varint truncated to its low 32 bits, unsigned (protobuf uint32 semantics). Single bytes take the fast path. */
   uint32(): number {
     const pos = this.pos;
     if (pos < this.len) {
