@@ -11,6 +11,7 @@ import { HealthController } from './health/health.controller.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { RedModule } from './red/red.module.js';
+import { SloModule } from './slo/slo.module.js';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -18,7 +19,7 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forRoot(dataSource), ScheduleModule.forRoot(), MetricsModule, IngestModule, RedModule],
+      imports: [DatabaseModule.forRoot(dataSource), ScheduleModule.forRoot(), MetricsModule, SloModule, IngestModule, RedModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

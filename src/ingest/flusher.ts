@@ -6,9 +6,12 @@ import { SeriesRegistry } from './aggregate/series-registry.js';
 import { IngestMetrics } from './ingest.metrics.js';
 import { RedRepository } from './red.repository.js';
 import { SpanMetricsStore } from './span-metrics.store.js';
+import { SliAccumulator, rollUpSli } from '../slo/sli-accumulator.js';
+import { SliRepository } from '../slo/sli.repository.js';
 
-interface Batch {
+export interface Batch {
   aggregator: BatchAggregator;
+  sli: SliAccumulator;
   spans: number;
   committed: Promise<void>;
   resolve: () => void;
@@ -41,6 +44,7 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly repository: RedRepository,
     private readonly metrics: IngestMetrics,
     private readonly spanMetrics: SpanMetricsStore,
+    private readonly sliRepository: SliRepository,
   ) {
     this.registry = new SeriesRegistry({ maxSeriesPerService: config.ingest.seriesLimitPerService });
     this.open = this.newBatch();
@@ -90,7 +94,12 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
     const drained: DrainResult = batch.aggregator.drain();
     const started = process.hrtime.bigint();
     try {
-      await this.repository.write(drained.red, rollUp(drained.red, HOUR_MS));
+      const sli = batch.sli.drain();
+      // RED rows and SLO counts commit together: an SLO never counts a span the RED tables lost.
+      await this.repository.write(drained.red, rollUp(drained.red, HOUR_MS), async (m) => {
+        await this.sliRepository.write(m, 'sli_minute', sli);
+        await this.sliRepository.write(m, 'sli_hour', rollUpSli(sli, HOUR_MS));
+      });
       this.metrics.flushDuration.observe({ outcome: 'ok' }, seconds(started));
       this.spanMetrics.add(drained.red);
       for (const [service, n] of Object.entries(drained.overflowSpansByService)) this.metrics.overflow.inc({ service }, n);
@@ -115,7 +124,14 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
     });
     // A batch nobody awaits any more (client gone) must not crash the process.
     committed.catch(() => undefined);
-    return { aggregator: new BatchAggregator({ registry: this.registry }), spans: 0, committed, resolve, reject };
+    return {
+      aggregator: new BatchAggregator({ registry: this.registry }),
+      sli: new SliAccumulator(),
+      spans: 0,
+      committed,
+      resolve,
+      reject,
+    };
   }
 }
 

@@ -7,6 +7,7 @@ import { Flusher } from './flusher.js';
 import { IngestMetrics } from './ingest.metrics.js';
 import type { AttributeWanted } from './otlp/otlp.types.js';
 import type { SpanRecord } from './span.model.js';
+import { SloRegistry } from '../slo/slo-registry.js';
 
 export interface IngestOutcome {
   accepted: number;
@@ -37,6 +38,7 @@ export class IngestService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly flusher: Flusher,
     private readonly metrics: IngestMetrics,
+    private readonly slos: SloRegistry,
   ) {
     this.classifier = {
       extraDimensions: config.ingest.extraDimensions,
@@ -45,6 +47,8 @@ export class IngestService {
     const keys = new Set(classifierAttributeKeys(this.classifier));
     if (config.ingest.sampleRateAttribute) keys.add(config.ingest.sampleRateAttribute);
     this.wanted = { keys };
+    // SLO selectors may read attributes the classifier does not: keep those too.
+    slos.onChange((m) => m.attributeKeys.forEach((k) => keys.add(k)));
   }
 
   /** Refuses work up front when too many spans wait for commit, so memory stays bounded. */
@@ -66,6 +70,7 @@ export class IngestService {
     const reasons = new Map<string, number>();
     const reject = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
     const batch = this.flusher.current();
+    const matcher = this.slos.matcher;
     let counted = 0;
     for (const span of spans) {
       const c = classify(span, this.classifier);
@@ -82,7 +87,9 @@ export class IngestService {
         reject('too_far_in_future');
         continue;
       }
-      batch.aggregator.add(span, c, adjustedCount(span, this.config.ingest.sampleRateAttribute));
+      const n = adjustedCount(span, this.config.ingest.sampleRateAttribute);
+      batch.aggregator.add(span, c, n);
+      matcher.match(span, c.error, (sloId, good) => batch.sli.add(sloId, span.startMs, good, n));
       counted++;
     }
     let rejected = 0;

@@ -32,7 +32,10 @@ export class RedRepository {
 
   /** write stores minute rows and their hour roll-ups in one transaction. */
   async write(minuteRows: RedRow[], hourRows: RedRow[], extra?: (m: EntityManager) => Promise<void>): Promise<void> {
-    if (minuteRows.length === 0 && !extra) return;
+    if (minuteRows.length === 0) {
+      if (extra) await this.dataSource.transaction(extra);
+      return;
+    }
     const fresh = new Map<string, number>();
     await this.dataSource.transaction(async (m) => {
       const ids = await this.resolveSeries(m, minuteRows, fresh);

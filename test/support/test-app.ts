@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
 import { AppConfig, loadConfig } from '../../src/config/config.js';
 import { createDataSource } from '../../src/database/data-source.js';
+import { createLogger } from '../../src/common/json-logger.js';
 
 export interface TestApp {
   app: INestApplication;
@@ -24,11 +25,12 @@ export async function startTestApp(
   env: Record<string, string> = {},
   opts: { listen?: boolean } = {},
 ): Promise<TestApp> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'error', ...env });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: process.env.TEST_LOG ?? 'error', ...env });
   const dataSource = createDataSource(databaseUrl);
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
-  const app = await createApp(config, dataSource, false);
+  // TEST_LOG=debug shows the app's own logs while debugging a test.
+  const app = await createApp(config, dataSource, process.env.TEST_LOG ? createLogger(config.logLevel) : false);
   let baseUrl = '';
   if (opts.listen) {
     await app.listen(0, '127.0.0.1');

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { bucketIndex } from '../ingest/aggregate/log-histogram.js';
+import type { SloSpec } from './slo.types.js';
+
+const KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+
+function globToRegex(glob: string): string {
+  return `^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`;
+}
+
+/**
+ * BackfillRepository gives a new or edited SLO history at once by rebuilding
+ * its counts from the stored RED rows. It is approximate, and marked so:
+ * latency uses the 2% histogram instead of each span's duration, HTTP-status
+ * options cannot be applied (RED rows do not keep status codes), and an
+ * attribute selector can only be honoured through configured dimensions —
+ * when it cannot, no history is made rather than a wrong one.
+ */
+@Injectable()
+export class BackfillRepository {
+  /** backfill fills [fromMs, toMs) and returns whether it found any history. */
+  async backfill(m: EntityManager, sloId: string, spec: SloSpec, fromMs: number, toMs: number): Promise<boolean> {
+    if (toMs <= fromMs) return false;
+    const params: unknown[] = [sloId, spec.service, spec.selector.spanKinds.map((k) => KIND_NAMES[k])];
+    const where = [`s.service = $2`, `s.span_kind = ANY($3::text[])`, `NOT s.overflow`];
+    if (spec.selector.operations.length > 0) {
+      const exact = spec.selector.operations.filter((o) => !/[*?]/.test(o));
+      const globs = spec.selector.operations.filter((o) => /[*?]/.test(o)).map(globToRegex);
+      where.push(`(s.span_name = ANY($${params.push(exact)}::text[]) OR s.span_name ~ ANY($${params.push(globs)}::text[]))`);
+    }
+    for (const [k, v] of Object.entries(spec.selector.attributes)) {
+      // Only dimensions present on the series can be matched.
+      where.push(`s.dims ? $${params.push(k)} AND s.dims->>$${params.length} = $${params.push(v)}`);
+    }
+    if (Object.keys(spec.selector.attributes).length > 0) {
+      const [{ n }] = await m.query(
+        `SELECT count(*) AS n FROM series s WHERE s.service = $1 AND s.dims ?& $2::text[]`,
+        [spec.service, Object.keys(spec.selector.attributes)],
+      );
+      if (Number(n) === 0) return false;
+    }
+    let good: string;
+    if (spec.indicator.type === 'availability') {
+      good = 'r.calls - r.errors';
+    } else {
+      const maxIndex = bucketIndex(spec.indicator.thresholdMs);
+      const fast = `(SELECT COALESCE(SUM(value::double precision), 0) FROM jsonb_each_text(r.hist)
+                     WHERE key = 'z' OR key::int <= $${params.push(maxIndex)})`;
+      // Errors are not split by duration in RED rows: assume they spread like the rest.
+      good = spec.indicator.requireSuccess
+        ? `${fast} * CASE WHEN r.calls > 0 THEN (r.calls - r.errors) / r.calls ELSE 0 END`
+        : fast;
+    }
+    const from = params.push(fromMs / 1000);
+    const to = params.push(toMs / 1000);
+    let found = 0;
+    for (const [red, sli, unit] of [
+      ['red_minute', 'sli_minute', 60_000],
+      ['red_hour', 'sli_hour', 3_600_000],
+    ] as const) {
+      // Hour rows: whole hours only, so the live counts of the current hour are not doubled.
+      const f = `to_timestamp($${from})`;
+      const t = unit === 60_000 ? `to_timestamp($${to})` : `date_trunc('hour', to_timestamp($${to}))`;
+      const inserted: unknown[] = await m.query(
+        `INSERT INTO ${sli} (slo_id, bucket, good, total)
+         SELECT $1, r.bucket, SUM(${good}), SUM(r.calls)
+         FROM ${red} r JOIN series s ON s.id = r.series_id
+         WHERE ${where.join(' AND ')} AND r.bucket >= ${f} AND r.bucket < ${t}
+         GROUP BY r.bucket
+         ON CONFLICT (slo_id, bucket) DO UPDATE SET good = ${sli}.good + excluded.good, total = ${sli}.total + excluded.total
+         RETURNING 1`,
+        params,
+      );
+      found += inserted.length;
+    }
+    if (found === 0) return false;
+    // The partial hour before `to`: its minute rows, added to that hour's row.
+    await m.query(
+      `INSERT INTO sli_hour (slo_id, bucket, good, total)
+       SELECT $1, date_trunc('hour', bucket), SUM(good), SUM(total) FROM sli_minute
+       WHERE slo_id = $1 AND bucket >= GREATEST(to_timestamp($2), date_trunc('hour', to_timestamp($3))) AND bucket < to_timestamp($3)
+       GROUP BY 2
+       ON CONFLICT (slo_id, bucket) DO UPDATE SET good = sli_hour.good + excluded.good, total = sli_hour.total + excluded.total`,
+      [sloId, fromMs / 1000, toMs / 1000],
+    );
+    return true;
+  }
+}

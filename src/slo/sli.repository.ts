@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { EventCounts } from '../evaluation/burn-rate.js';
+import { splitRange, HOUR_MS, type Range } from '../evaluation/minute-ranges.js';
+import type { WindowCounts } from '../evaluation/slo-evaluator.js';
+import type { SliRow } from './sli-accumulator.js';
+
+type Table = 'sli_minute' | 'sli_hour';
+
+/**
+ * SliRepository reads and writes exact per-SLO good/total counts. Writes are
+ * additive upserts inside the ingest group commit; reads sum hour rows for
+ * whole hours and minute rows at the edges.
+ */
+@Injectable()
+export class SliRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async write(m: EntityManager, table: Table, rows: readonly SliRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await m.query(
+      `INSERT INTO ${table} (slo_id, bucket, good, total)
+       SELECT id, to_timestamp(ms / 1000.0), good, total
+       FROM unnest($1::uuid[], $2::double precision[], $3::double precision[], $4::double precision[]) AS t(id, ms, good, total)
+       ON CONFLICT (slo_id, bucket) DO UPDATE SET good = ${table}.good + excluded.good, total = ${table}.total + excluded.total`,
+      [rows.map((r) => r.sloId), rows.map((r) => r.minuteMs), rows.map((r) => r.good), rows.map((r) => r.total)],
+    );
+  }
+
+  /**
+   * loadSums answers many (SLO, range) sums with one query per table: the
+   * distinct ranges are shared by all SLOs (rolling windows evaluated at the
+   * same instant have the same bounds), so each becomes one FILTER column.
+   */
+  async loadSums(m: EntityManager, sloIds: string[], ranges: Range[]): Promise<SumLookup> {
+    const parts = { sli_hour: new Map<string, Range>(), sli_minute: new Map<string, Range>() };
+    for (const [from, to] of ranges) {
+      const split = splitRange(from, to);
+      if (split.hours) parts.sli_hour.set(key(split.hours), split.hours);
+      for (const r of split.minutes) parts.sli_minute.set(key(r), r);
+    }
+    const result = new Map<string, EventCounts>();
+    for (const table of ['sli_hour', 'sli_minute'] as const) {
+      const list = [...parts[table].values()];
+      if (list.length === 0 || sloIds.length === 0) continue;
+      const params: unknown[] = [sloIds];
+      const cols = list.map(([f, t], i) => {
+        const cond = `bucket >= to_timestamp($${params.push(f / 1000)}) AND bucket < to_timestamp($${params.push(t / 1000)})`;
+        return `SUM(good) FILTER (WHERE ${cond}) AS g${i}, SUM(total) FILTER (WHERE ${cond}) AS t${i}`;
+      });
+      const min = Math.min(...list.map((r) => r[0]));
+      const max = Math.max(...list.map((r) => r[1]));
+      const rows: Record<string, string | number | null>[] = await m.query(
+        `SELECT slo_id, ${cols.join(', ')} FROM ${table}
+         WHERE slo_id = ANY($1::uuid[]) AND bucket >= to_timestamp($${params.push(min / 1000)}) AND bucket < to_timestamp($${params.push(max / 1000)})
+         GROUP BY slo_id`,
+        params,
+      );
+      for (const row of rows) {
+        list.forEach((r, i) => {
+          const g = Number(row[`g${i}`] ?? 0);
+          const t = Number(row[`t${i}`] ?? 0);
+          if (t > 0 || g > 0) result.set(`${row.slo_id}|${table}|${key(r)}`, { good: g, total: t });
+        });
+      }
+    }
+    return new SumLookup(result);
+  }
+
+  async deleteCounts(m: EntityManager, sloId: string): Promise<void> {
+    await m.query(`DELETE FROM sli_minute WHERE slo_id = $1`, [sloId]);
+    await m.query(`DELETE FROM sli_hour WHERE slo_id = $1`, [sloId]);
+  }
+
+  /** Per-hour and per-minute counts of one SLO in [from, to), for history charts. */
+  async series(sloId: string, fromMs: number, toMs: number): Promise<{ hours: SliRow[]; minutes: SliRow[] }> {
+    const q = (table: Table) =>
+      this.dataSource.query(
+        `SELECT extract(epoch FROM bucket) * 1000 AS ms, good, total FROM ${table}
+         WHERE slo_id = $1 AND bucket >= to_timestamp($2) AND bucket < to_timestamp($3) ORDER BY bucket`,
+        [sloId, fromMs / 1000, toMs / 1000],
+      ) as Promise<{ ms: string; good: number; total: number }[]>;
+    const [hours, minutes] = await Promise.all([q('sli_hour'), q('sli_minute')]);
+    const conv = (r: { ms: string; good: number; total: number }) => ({ sloId, minuteMs: Number(r.ms), good: Number(r.good), total: Number(r.total) });
+    return { hours: hours.map(conv), minutes: minutes.map(conv) };
+  }
+}
+
+function key(r: Range): string {
+  return `${r[0]}-${r[1]}`;
+}
+
+/** SumLookup serves the pure core's WindowCounts from the sums loaded for one tick. */
+export class SumLookup {
+  constructor(private readonly sums: Map<string, EventCounts>) {}
+
+  countsFor(sloId: string): WindowCounts {
+    return {
+      sum: (fromMs: number, toMs: number): EventCounts => {
+        const split = splitRange(fromMs, toMs);
+        let good = 0;
+        let total = 0;
+        const add = (table: Table, r: Range) => {
+          const c = this.sums.get(`${sloId}|${table}|${key(r)}`);
+          if (c) {
+            good += c.good;
+            total += c.total;
+          }
+        };
+        if (split.hours) add('sli_hour', split.hours);
+        for (const r of split.minutes) add('sli_minute', r);
+        return { good, total };
+      },
+    };
+  }
+}
+
+/** RangeRecorder is a WindowCounts that answers zero and remembers what was asked, so a tick can load exactly those sums. */
+export class RangeRecorder implements WindowCounts {
+  readonly ranges = new Map<string, Range>();
+
+  sum(fromMs: number, toMs: number): EventCounts {
+    this.ranges.set(`${fromMs}-${toMs}`, [fromMs, toMs]);
+    return { good: 0, total: 0 };
+  }
+}
+
+export { HOUR_MS };

@@ -1,0 +1,12 @@
+import type { SloDefinition } from '../evaluation/slo-evaluator.js';
+import type { Slo } from './slo.types.js';
+
+/** toDefinition is what the pure core needs of a stored SLO. */
+export function toDefinition(slo: Slo): SloDefinition {
+  return {
+    objective: slo.objective,
+    window: slo.window,
+    ...(slo.alerting.policy ? { policy: slo.alerting.policy } : {}),
+    ...(slo.alerting.minEvents !== undefined ? { minEvents: slo.alerting.minEvents } : {}),
+  };
+}

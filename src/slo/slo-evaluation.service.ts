@@ -1,0 +1,90 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { evaluateSlo, type SloStatus } from '../evaluation/slo-evaluator.js';
+import { RangeRecorder, SliRepository } from './sli.repository.js';
+import { toDefinition } from './slo-definition.js';
+import { SloMetrics } from './slo-metrics.js';
+import { SloStatusRepository } from './slo-status.repository.js';
+import { SloRepository } from './slo.repository.js';
+import type { Slo } from './slo.types.js';
+
+/** One advisory lock key for "the evaluator": any constant unique to Burnwatch. */
+export const EVALUATOR_LOCK_KEY = 0x6275726e; // 'burn'
+
+export interface TickResult {
+  leader: boolean;
+  evaluated: number;
+  statuses: { slo: Slo; status: SloStatus }[];
+}
+
+/**
+ * SloEvaluationService is the shell around the pure core: it reads
+ * definitions and window sums, calls evaluateSlo with the `now` it was
+ * given, and stores the snapshots — all in one transaction that holds a
+ * transaction-level advisory lock, so exactly one replica evaluates a tick
+ * and a crashed leader's lock vanishes with its connection.
+ */
+@Injectable()
+export class SloEvaluationService {
+  private readonly logger = new Logger('Evaluator');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly slos: SloRepository,
+    private readonly sli: SliRepository,
+    private readonly snapshots: SloStatusRepository,
+    private readonly metrics: SloMetrics,
+  ) {}
+
+  /** evaluate computes statuses for the given SLOs at nowMs without storing them. */
+  async evaluate(m: EntityManager, slos: Slo[], nowMs: number): Promise<{ slo: Slo; status: SloStatus }[]> {
+    // Pass 1 asks the core which window sums it needs; pass 2 answers them from one query per table.
+    const recorder = new RangeRecorder();
+    const defs = slos.map((s) => ({ slo: s, def: toDefinition(s) }));
+    for (const { def } of defs) evaluateSlo(def, recorder, nowMs);
+    const sums = await this.sli.loadSums(m, slos.map((s) => s.id), [...recorder.ranges.values()]);
+    const out: { slo: Slo; status: SloStatus }[] = [];
+    for (const { slo, def } of defs) {
+      try {
+        out.push({ slo, status: evaluateSlo(def, sums.countsFor(slo.id), nowMs) });
+      } catch (e) {
+        this.logger.error(`SLO ${slo.name} cannot be evaluated: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    return out;
+  }
+
+  /** tick is one scheduled evaluation; `after` runs inside the same transaction (alert transitions). */
+  async tick(
+    nowMs: number,
+    after?: (m: EntityManager, statuses: { slo: Slo; status: SloStatus }[]) => Promise<void>,
+  ): Promise<TickResult> {
+    const started = process.hrtime.bigint();
+    const result = await this.dataSource.transaction(async (m): Promise<TickResult> => {
+      const [{ locked }]: { locked: boolean }[] = await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [EVALUATOR_LOCK_KEY]);
+      if (!locked) return { leader: false, evaluated: 0, statuses: [] };
+      const slos = await this.slos.list({}, m);
+      const statuses = await this.evaluate(m, slos, nowMs);
+      await this.snapshots.save(m, statuses.map((s) => ({ sloId: s.slo.id, status: s.status })), nowMs);
+      if (after) await after(m, statuses);
+      return { leader: true, evaluated: statuses.length, statuses };
+    });
+    if (result.leader) {
+      this.metrics.evalDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      this.metrics.publish(result.statuses.map((s) => ({ name: s.slo.name, service: s.slo.service, status: s.status })));
+    } else {
+      await this.publishStored();
+    }
+    this.metrics.ticks.inc({ role: result.leader ? 'leader' : 'follower' });
+    this.metrics.lastSuccess.set(nowMs / 1000);
+    return result;
+  }
+
+  /** Followers expose the leader's latest snapshots, so any replica can be scraped. */
+  private async publishStored(): Promise<void> {
+    const rows: { name: string; service: string; status: SloStatus }[] = await this.dataSource.query(
+      `SELECT s.name, s.service, st.status FROM slo_status st JOIN slos s ON s.id = st.slo_id`,
+    );
+    this.metrics.publish(rows);
+  }
+}

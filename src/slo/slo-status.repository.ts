@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { SloStatus } from '../evaluation/slo-evaluator.js';
+
+/** SloStatusRepository keeps the evaluator's latest snapshot per SLO. */
+@Injectable()
+export class SloStatusRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async save(m: EntityManager, statuses: { sloId: string; status: SloStatus }[], nowMs: number): Promise<void> {
+    if (statuses.length === 0) return;
+    await m.query(
+      `INSERT INTO slo_status (slo_id, evaluated_at, status)
+       SELECT id, to_timestamp($3), s FROM unnest($1::uuid[], $2::jsonb[]) AS t(id, s)
+       WHERE EXISTS (SELECT 1 FROM slos WHERE slos.id = t.id)
+       ON CONFLICT (slo_id) DO UPDATE SET evaluated_at = excluded.evaluated_at, status = excluded.status`,
+      [statuses.map((s) => s.sloId), statuses.map((s) => JSON.stringify(s.status)), nowMs / 1000],
+    );
+  }
+
+  async get(sloId: string): Promise<{ evaluatedAt: Date; status: SloStatus } | undefined> {
+    const rows: { evaluated_at: Date; status: SloStatus }[] = await this.dataSource.query(
+      `SELECT evaluated_at, status FROM slo_status WHERE slo_id = $1`,
+      [sloId],
+    );
+    return rows[0] ? { evaluatedAt: rows[0].evaluated_at, status: rows[0].status } : undefined;
+  }
+}

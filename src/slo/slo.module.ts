@@ -1,0 +1,29 @@
+import { Global, Module } from '@nestjs/common';
+import { EvaluationScheduler } from '../alerting/evaluation.scheduler.js';
+import { BackfillRepository } from './backfill.repository.js';
+import { SliRepository } from './sli.repository.js';
+import { SloController } from './slo.controller.js';
+import { SloEvaluationService } from './slo-evaluation.service.js';
+import { SloMetrics } from './slo-metrics.js';
+import { SloRegistry } from './slo-registry.js';
+import { SloStatusRepository } from './slo-status.repository.js';
+import { SloRepository } from './slo.repository.js';
+import { SloService } from './slo.service.js';
+
+@Global()
+@Module({
+  controllers: [SloController],
+  providers: [
+    SloRepository,
+    SliRepository,
+    BackfillRepository,
+    SloStatusRepository,
+    SloRegistry,
+    SloService,
+    SloEvaluationService,
+    SloMetrics,
+    EvaluationScheduler,
+  ],
+  exports: [SloRegistry, SliRepository, SloEvaluationService, SloRepository],
+})
+export class SloModule {}

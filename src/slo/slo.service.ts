@@ -1,0 +1,169 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config.js';
+import { badRequest, conflict, notFound } from '../common/errors.js';
+import { evaluateSlo } from '../evaluation/slo-evaluator.js';
+import { DAY_MS, MINUTE_MS, floorMinute } from '../evaluation/minute-ranges.js';
+import { windowBounds } from '../evaluation/windows.js';
+import { BackfillRepository } from './backfill.repository.js';
+import { SliRepository } from './sli.repository.js';
+import { toDefinition } from './slo-definition.js';
+import { SloEvaluationService } from './slo-evaluation.service.js';
+import { SloRegistry } from './slo-registry.js';
+import { SloStatusRepository } from './slo-status.repository.js';
+import { SloFilter, SloRepository } from './slo.repository.js';
+import type { Slo, SloSpec } from './slo.types.js';
+import { SloValidationError, specToJson, validateSloSpec, warningsFor } from './slo.validation.js';
+import { StoredCounts } from './stored-counts.js';
+import { statusToJson } from './slo-status.view.js';
+
+const MAX_HISTORY_POINTS = 2000;
+/** Backfill reaches back at least this far, so the 3-day alert tier has history even in a new calendar week. */
+const MIN_BACKFILL_MS = 3 * DAY_MS;
+
+function validate(body: unknown): SloSpec {
+  try {
+    return validateSloSpec(body);
+  } catch (e) {
+    if (e instanceof SloValidationError) throw badRequest(e.message);
+    throw e;
+  }
+}
+
+/** Which edits change what an SLO counts: those rebuild its history. */
+function countingChanged(a: SloSpec, b: SloSpec): boolean {
+  return JSON.stringify([a.service, a.indicator, a.selector]) !== JSON.stringify([b.service, b.indicator, b.selector]);
+}
+
+@Injectable()
+export class SloService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly repository: SloRepository,
+    private readonly sli: SliRepository,
+    private readonly backfills: BackfillRepository,
+    private readonly registry: SloRegistry,
+    private readonly snapshots: SloStatusRepository,
+    private readonly evaluator: SloEvaluationService,
+  ) {}
+
+  view(slo: Slo) {
+    return { id: slo.id, ...specToJson(slo), version: slo.version, createdAt: slo.createdAt, updatedAt: slo.updatedAt, approximateUntil: slo.approximateUntil, warnings: warningsFor(slo) };
+  }
+
+  async list(filter: SloFilter) {
+    return (await this.repository.list(filter)).map((s) => this.view(s));
+  }
+
+  async get(id: string): Promise<Slo> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(`SLO ${id} not found`);
+    const slo = await this.repository.get(id);
+    if (!slo) throw notFound(`SLO ${id} not found`);
+    return slo;
+  }
+
+  async create(body: unknown, nowMs: number) {
+    const spec = validate(body);
+    const slo = await this.dataSource.transaction(async (m) => {
+      const created = await this.repository.insert(spec, m);
+      if (!created) throw conflict(`an SLO named ${spec.name} already exists`);
+      return this.rebuild(m, created, nowMs);
+    });
+    await this.registry.reload();
+    return this.view(slo);
+  }
+
+  async replace(id: string, body: unknown, nowMs: number) {
+    const before = await this.get(id);
+    return this.save(before, validate(body), nowMs);
+  }
+
+  async patch(id: string, body: unknown, nowMs: number) {
+    const before = await this.get(id);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('body: must be a JSON object');
+    // A patch is a shallow merge over the stored spec, then validated whole.
+    const merged = { ...specToJson(before), ...(body as object) };
+    return this.save(before, validate(merged), nowMs);
+  }
+
+  private async save(before: Slo, spec: SloSpec, nowMs: number) {
+    const slo = await this.dataSource.transaction(async (m) => {
+      const updated = await this.repository.update(before.id, spec, m);
+      if (updated === 'conflict') throw conflict(`an SLO named ${spec.name} already exists`);
+      if (!updated) throw notFound(`SLO ${before.id} not found`);
+      if (!countingChanged(before, spec)) return updated;
+      await this.sli.deleteCounts(m, updated.id);
+      return this.rebuild(m, updated, nowMs);
+    });
+    await this.registry.reload();
+    return this.view(slo);
+  }
+
+  /** rebuild backfills the SLO from RED rows up to the current minute and marks that span approximate. */
+  private async rebuild(m: EntityManager, slo: Slo, nowMs: number): Promise<Slo> {
+    const until = floorMinute(nowMs);
+    const from = Math.max(
+      Math.min(windowBounds(slo.window, nowMs).startMs, until - MIN_BACKFILL_MS),
+      until - this.config.retention.hourDays * DAY_MS,
+    );
+    const done = await this.backfills.backfill(m, slo.id, slo, floorMinute(from), until);
+    // The current minute is incomplete too: spans of it may have arrived before this SLO existed.
+    const approximateUntil = done ? until + MINUTE_MS : null;
+    await this.repository.setApproximateUntil(slo.id, approximateUntil, m);
+    return { ...slo, approximateUntil: approximateUntil === null ? null : new Date(approximateUntil).toISOString() };
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.get(id);
+    await this.repository.delete(id);
+    await this.registry.reload();
+  }
+
+  /** status is the evaluator's latest snapshot, or a fresh evaluation when there is none yet. */
+  async status(id: string, nowMs: number) {
+    const slo = await this.get(id);
+    const stored = await this.snapshots.get(id);
+    const fresh = stored && nowMs - stored.evaluatedAt.getTime() <= 2 * this.config.evalIntervalSeconds * 1000;
+    const status = fresh ? stored.status : (await this.evaluator.evaluate(this.dataSource.manager, [slo], nowMs))[0]?.status;
+    if (!status) throw badRequest(`SLO ${slo.name} cannot be evaluated`);
+    return statusToJson(slo, status, warningsFor(slo));
+  }
+
+  async history(id: string, query: { from?: string; to?: string; step?: string }, nowMs: number) {
+    const slo = await this.get(id);
+    const to = query.to ? Date.parse(query.to) : nowMs;
+    const from = query.from ? Date.parse(query.from) : to - DAY_MS;
+    const step = query.step ? parseStep(query.step) : Math.max(MINUTE_MS, Math.ceil((to - from) / 200 / MINUTE_MS) * MINUTE_MS);
+    if (!Number.isFinite(from)) throw badRequest('from: expected an RFC 3339 timestamp');
+    if (!Number.isFinite(to)) throw badRequest('to: expected an RFC 3339 timestamp');
+    if (from >= to) throw badRequest('from: must be before to');
+    if ((to - from) / step > MAX_HISTORY_POINTS) throw badRequest(`step: too small for the range (at most ${MAX_HISTORY_POINTS} points)`);
+    const def = toDefinition(slo);
+    // Enough data before `from` for the longest window any point looks at.
+    const earliest = Math.min(windowBounds(slo.window, from).startMs, floorMinute(from) - 3 * DAY_MS);
+    const rows = await this.sli.series(slo.id, earliest - 3_600_000, floorMinute(to) + MINUTE_MS);
+    const counts = new StoredCounts(rows.hours, rows.minutes);
+    const approxUntil = slo.approximateUntil ? Date.parse(slo.approximateUntil) : null;
+    const points = [];
+    for (let t = from; t <= to; t += step) {
+      const s = evaluateSlo(def, counts, t);
+      points.push({
+        at: new Date(t).toISOString(),
+        sli: s.full.sli,
+        budgetRemaining: s.budget.remainingFraction,
+        burnRates: Object.fromEntries(Object.entries(s.windows).map(([w, v]) => [w, v.burnRate])),
+        approximate: approxUntil !== null && s.bounds.startMs < approxUntil,
+      });
+    }
+    return { slo: slo.name, from: new Date(from).toISOString(), to: new Date(to).toISOString(), stepSeconds: step / 1000, points };
+  }
+}
+
+function parseStep(raw: string): number {
+  const m = /^(\d+)([smhd])$/.exec(raw);
+  const unit = m ? { s: 1000, m: MINUTE_MS, h: 3_600_000, d: DAY_MS }[m[2] as 's'] : NaN;
+  const ms = m ? Number(m[1]) * unit : NaN;
+  if (!(ms >= MINUTE_MS)) throw badRequest('step: expected a duration of at least 1m, e.g. 5m, 1h');
+  return ms;
+}

@@ -1,0 +1,172 @@
+import { nominalPeriodMs, parseWindow, WindowError, formatWindow } from '../evaluation/windows.js';
+import { defaultPolicy, validatePolicy, unreachableTiers, type BurnRatePolicy } from '../evaluation/policy.js';
+import type { Indicator, Selector, SloSpec } from './slo.types.js';
+
+const KINDS: Record<string, number> = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
+const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._:-]{0,127}$/;
+const LABEL_KEY = /^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/;
+
+export class SloValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+  }
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function stringMap(v: unknown, field: string, errors: string[], keyPattern?: RegExp): Record<string, string> {
+  if (v === undefined) return {};
+  if (!isObj(v)) {
+    errors.push(`${field}: must be an object of strings`);
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (keyPattern && !keyPattern.test(k)) errors.push(`${field}.${k}: key must match ${keyPattern.source}`);
+    else if (typeof val !== 'string' || val.length > 1024) errors.push(`${field}.${k}: must be a string`);
+    else out[k] = val;
+  }
+  return out;
+}
+
+function indicator(v: unknown, errors: string[]): Indicator {
+  const fallback: Indicator = { type: 'availability', clientErrorsAreBad: false, ignoreStatusCodes: [] };
+  if (!isObj(v)) {
+    errors.push('indicator: is required, e.g. {"type": "availability"} or {"type": "latency", "thresholdMs": 300}');
+    return fallback;
+  }
+  if (v.type === 'availability') {
+    const codes = v.ignoreStatusCodes ?? [];
+    if (!Array.isArray(codes) || codes.some((c) => !Number.isInteger(c) || c < 100 || c > 599)) {
+      errors.push('indicator.ignoreStatusCodes: must be a list of HTTP status codes (100..599)');
+    }
+    if (v.clientErrorsAreBad !== undefined && typeof v.clientErrorsAreBad !== 'boolean') {
+      errors.push('indicator.clientErrorsAreBad: must be true or false');
+    }
+    return { type: 'availability', clientErrorsAreBad: v.clientErrorsAreBad === true, ignoreStatusCodes: Array.isArray(codes) ? (codes as number[]) : [] };
+  }
+  if (v.type === 'latency') {
+    const t = v.thresholdMs;
+    if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0 || t > 3_600_000) {
+      errors.push('indicator.thresholdMs: must be a number of milliseconds > 0 and <= 3600000');
+    }
+    if (v.requireSuccess !== undefined && typeof v.requireSuccess !== 'boolean') errors.push('indicator.requireSuccess: must be true or false');
+    return { type: 'latency', thresholdMs: typeof t === 'number' ? t : 0, requireSuccess: v.requireSuccess !== false };
+  }
+  errors.push('indicator.type: must be "availability" or "latency"');
+  return fallback;
+}
+
+function selector(v: unknown, errors: string[]): Selector {
+  const out: Selector = { operations: [], spanKinds: [KINDS.server, KINDS.consumer], attributes: {} };
+  if (v === undefined) return out;
+  if (!isObj(v)) {
+    errors.push('selector: must be an object');
+    return out;
+  }
+  if (v.operations !== undefined) {
+    if (!Array.isArray(v.operations) || v.operations.some((o) => typeof o !== 'string' || o.length === 0 || o.length > 1024)) {
+      errors.push('selector.operations: must be a list of operation names or globs');
+    } else out.operations = v.operations as string[];
+  }
+  if (v.spanKinds !== undefined) {
+    if (!Array.isArray(v.spanKinds) || v.spanKinds.length === 0 || v.spanKinds.some((k) => typeof k !== 'string' || !(k.toLowerCase() in KINDS))) {
+      errors.push(`selector.spanKinds: must be a non-empty list of ${Object.keys(KINDS).join(', ')}`);
+    } else out.spanKinds = [...new Set((v.spanKinds as string[]).map((k) => KINDS[k.toLowerCase()]))];
+  }
+  out.attributes = stringMap(v.attributes, 'selector.attributes', errors);
+  return out;
+}
+
+/**
+ * validateSloSpec checks a whole SLO body and reports every problem at once,
+ * each naming its field, so a user fixes a request in one round trip.
+ */
+export function validateSloSpec(body: unknown): SloSpec {
+  const errors: string[] = [];
+  if (!isObj(body)) throw new SloValidationError(['body: must be a JSON object']);
+  const name = body.name;
+  if (typeof name !== 'string' || !NAME.test(name)) errors.push('name: must be 1-128 characters of letters, digits, . _ : - (starting with a letter or digit)');
+  const service = body.service;
+  if (typeof service !== 'string' || service.length === 0 || service.length > 1024) errors.push('service: must be a non-empty string (the service.name of its spans)');
+  const description = body.description ?? '';
+  if (typeof description !== 'string' || description.length > 4096) errors.push('description: must be a string of at most 4096 characters');
+  const objective = body.objective;
+  if (typeof objective !== 'number' || !Number.isFinite(objective) || objective <= 0 || objective >= 100) {
+    errors.push('objective: must be a percentage strictly between 0 and 100, e.g. 99.9');
+  }
+  let window = parseWindow('30d');
+  if (typeof body.window !== 'string') errors.push('window: must be "Nd" (1..90) or "month:<IANA zone>" / "week:<IANA zone>"');
+  else {
+    try {
+      window = parseWindow(body.window);
+    } catch (e) {
+      errors.push(`window: ${e instanceof WindowError ? e.message : 'invalid'}`);
+    }
+  }
+  const runbookUrl = body.runbookUrl ?? null;
+  if (runbookUrl !== null) {
+    let ok = false;
+    try {
+      ok = typeof runbookUrl === 'string' && ['http:', 'https:'].includes(new URL(runbookUrl).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) errors.push('runbookUrl: must be an http(s) URL');
+  }
+  const channels = body.channels ?? [];
+  if (!Array.isArray(channels) || channels.some((c) => typeof c !== 'string')) errors.push('channels: must be a list of channel ids');
+  const alerting = body.alerting ?? {};
+  let policy: BurnRatePolicy | undefined;
+  let minEvents: number | undefined;
+  if (!isObj(alerting)) errors.push('alerting: must be an object');
+  else {
+    if (alerting.policy !== undefined) {
+      for (const p of validatePolicy(alerting.policy, nominalPeriodMs(window))) errors.push(`alerting.policy.${p}`);
+      policy = alerting.policy as BurnRatePolicy;
+    }
+    if (alerting.minEvents !== undefined) {
+      if (typeof alerting.minEvents !== 'number' || !Number.isInteger(alerting.minEvents) || alerting.minEvents < 0) {
+        errors.push('alerting.minEvents: must be a whole number >= 0');
+      } else minEvents = alerting.minEvents;
+    }
+  }
+  const spec: SloSpec = {
+    name: String(name),
+    service: String(service),
+    description: String(description),
+    indicator: indicator(body.indicator, errors),
+    selector: selector(body.selector, errors),
+    objective: Number(objective),
+    window,
+    labels: stringMap(body.labels, 'labels', errors, LABEL_KEY),
+    runbookUrl: runbookUrl as string | null,
+    channels: Array.isArray(channels) ? (channels as string[]) : [],
+    alerting: { ...(policy ? { policy } : {}), ...(minEvents !== undefined ? { minEvents } : {}) },
+  };
+  if (errors.length) throw new SloValidationError(errors);
+  return spec;
+}
+
+/** warningsFor reports tiers that can never fire for the SLO's objective (not an error: the user decides). */
+export function warningsFor(spec: SloSpec): string[] {
+  const period = nominalPeriodMs(spec.window);
+  return unreachableTiers(spec.alerting.policy ?? defaultPolicy(period), spec.objective, period).map(
+    (u) => `alerting.policy.tiers[${u.index}]: can never fire: its burn-rate factor ${round(u.factor)} exceeds the largest possible burn rate ${round(u.maxBurnRate)} for objective ${spec.objective}%`,
+  );
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+/** toJson renders a spec for the API (window and kinds as the user writes them). */
+export function specToJson(spec: SloSpec) {
+  return {
+    ...spec,
+    window: formatWindow(spec.window),
+    selector: { ...spec.selector, spanKinds: spec.selector.spanKinds.map((k) => KIND_NAMES[k]) },
+  };
+}

@@ -1,0 +1,37 @@
+import type { EventCounts } from '../evaluation/burn-rate.js';
+import { HOUR_MS, MINUTE_MS, splitRange } from '../evaluation/minute-ranges.js';
+import type { WindowCounts } from '../evaluation/slo-evaluator.js';
+import type { SliRow } from './sli-accumulator.js';
+
+/**
+ * StoredCounts replays stored sli_hour and sli_minute rows as WindowCounts,
+ * so history is computed by the same pure core as live status. Hour and
+ * minute rows are kept apart exactly as in the tables (hour rows are not
+ * rebuilt from minutes: minute rows expire long before hour rows).
+ */
+export class StoredCounts implements WindowCounts {
+  private readonly hours = new Map<number, EventCounts>();
+  private readonly minutes = new Map<number, EventCounts>();
+
+  constructor(hours: readonly SliRow[], minutes: readonly SliRow[]) {
+    for (const r of hours) this.hours.set(r.minuteMs, { good: r.good, total: r.total });
+    for (const r of minutes) this.minutes.set(r.minuteMs, { good: r.good, total: r.total });
+  }
+
+  sum(fromMs: number, toMs: number): EventCounts {
+    const split = splitRange(fromMs, toMs);
+    const acc = { good: 0, total: 0 };
+    const add = (rows: Map<number, EventCounts>, from: number, to: number, step: number) => {
+      for (let t = from; t < to; t += step) {
+        const r = rows.get(t);
+        if (r) {
+          acc.good += r.good;
+          acc.total += r.total;
+        }
+      }
+    };
+    if (split.hours) add(this.hours, split.hours[0], split.hours[1], HOUR_MS);
+    for (const [f, t] of split.minutes) add(this.minutes, f, t, MINUTE_MS);
+    return acc;
+  }
+}
