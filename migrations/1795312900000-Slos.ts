@@ -40,9 +40,18 @@ export class Slos1795312900000 implements MigrationInterface {
         evaluated_at timestamptz NOT NULL,
         status       jsonb NOT NULL
       )`);
+    // One row: the last evaluation tick (slot start) any replica completed,
+    // so a tick is evaluated once however many replicas' timers fire for it.
+    await q.query(`
+      CREATE TABLE evaluator_tick (
+        id           smallint PRIMARY KEY CHECK (id = 1),
+        last_tick_ms bigint NOT NULL,
+        completed_at timestamptz NOT NULL
+      )`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE evaluator_tick`);
     await q.query(`DROP TABLE slo_status`);
     await q.query(`DROP TABLE sli_hour`);
     await q.query(`DROP TABLE sli_minute`);

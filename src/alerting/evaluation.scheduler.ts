@@ -6,7 +6,8 @@ import { SloEvaluationService } from '../slo/slo-evaluation.service.js';
 /**
  * EvaluationScheduler only schedules: every EVAL_INTERVAL_SECONDS it hands
  * the current time to the evaluator. It is the one place that reads the
- * clock for evaluation. Ticks never overlap: a slow tick delays the next.
+ * clock for evaluation. Ticks never overlap: a slow tick skips slots rather
+ * than queueing them.
  */
 @Injectable()
 export class EvaluationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -19,19 +20,35 @@ export class EvaluationScheduler implements OnApplicationBootstrap, OnApplicatio
     private readonly evaluator: SloEvaluationService,
   ) {}
 
+  private stopped = false;
+
   onApplicationBootstrap(): void {
-    const timer = setInterval(() => void this.run(), this.config.evalIntervalSeconds * 1000);
-    this.scheduler.addInterval('evaluation', timer);
+    this.schedule();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.scheduler.doesExist('interval', 'evaluation')) this.scheduler.deleteInterval('evaluation');
+    this.stopped = true;
+    if (this.scheduler.doesExist('timeout', 'evaluation')) this.scheduler.deleteTimeout('evaluation');
     await this.running;
+  }
+
+  /** Timers fire just after each interval boundary, so every replica aims at the same slot. */
+  private schedule(): void {
+    if (this.stopped) return;
+    const interval = this.config.evalIntervalSeconds * 1000;
+    const delay = interval - (Date.now() % interval) + 50;
+    if (this.scheduler.doesExist('timeout', 'evaluation')) this.scheduler.deleteTimeout('evaluation');
+    this.scheduler.addTimeout(
+      'evaluation',
+      setTimeout(() => void this.run().finally(() => this.schedule()), delay),
+    );
   }
 
   private async run(): Promise<void> {
     if (this.running) return;
-    this.running = this.evaluator.tick(Date.now()).catch((e: unknown) => {
+    const now = Date.now();
+    const interval = this.config.evalIntervalSeconds * 1000;
+    this.running = this.evaluator.tick(now, Math.floor(now / interval) * interval).catch((e: unknown) => {
       this.logger.warn(`evaluation tick failed: ${e instanceof Error ? e.message : String(e)}`);
     });
     await this.running;

@@ -54,15 +54,29 @@ export class SloEvaluationService {
     return out;
   }
 
-  /** tick is one scheduled evaluation; `after` runs inside the same transaction (alert transitions). */
+  /**
+   * tick is one scheduled evaluation of the slot `tickMs` (the start of the
+   * interval it belongs to); `after` runs inside the same transaction (alert
+   * transitions). The advisory lock makes replicas take turns; the stored
+   * last tick makes a slot count once, so two replicas whose timers fire at
+   * different moments of the same interval do not both evaluate it.
+   */
   async tick(
     nowMs: number,
+    tickMs: number,
     after?: (m: EntityManager, statuses: { slo: Slo; status: SloStatus }[]) => Promise<void>,
   ): Promise<TickResult> {
     const started = process.hrtime.bigint();
     const result = await this.dataSource.transaction(async (m): Promise<TickResult> => {
       const [{ locked }]: { locked: boolean }[] = await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [EVALUATOR_LOCK_KEY]);
       if (!locked) return { leader: false, evaluated: 0, statuses: [] };
+      const done: { last_tick_ms: string }[] = await m.query(`SELECT last_tick_ms FROM evaluator_tick WHERE id = 1`);
+      if (done.length && Number(done[0].last_tick_ms) >= tickMs) return { leader: false, evaluated: 0, statuses: [] };
+      await m.query(
+        `INSERT INTO evaluator_tick (id, last_tick_ms, completed_at) VALUES (1, $1, now())
+         ON CONFLICT (id) DO UPDATE SET last_tick_ms = excluded.last_tick_ms, completed_at = excluded.completed_at`,
+        [tickMs],
+      );
       const slos = await this.slos.list({}, m);
       const statuses = await this.evaluate(m, slos, nowMs);
       await this.snapshots.save(m, statuses.map((s) => ({ sloId: s.slo.id, status: s.status })), nowMs);
