@@ -12,6 +12,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { RedModule } from './red/red.module.js';
 import { SloModule } from './slo/slo.module.js';
+import { AlertingModule } from './alerting/alerting.module.js';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -19,7 +20,7 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forRoot(dataSource), ScheduleModule.forRoot(), MetricsModule, SloModule, IngestModule, RedModule],
+      imports: [DatabaseModule.forRoot(dataSource), ScheduleModule.forRoot(), MetricsModule, SloModule, IngestModule, RedModule, AlertingModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

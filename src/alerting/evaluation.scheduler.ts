@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
-import { SloEvaluationService } from '../slo/slo-evaluation.service.js';
+import { AlertingService } from './alerting.service.js';
 
 /**
  * EvaluationScheduler only schedules: every EVAL_INTERVAL_SECONDS it hands
@@ -17,7 +17,7 @@ export class EvaluationScheduler implements OnApplicationBootstrap, OnApplicatio
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
-    private readonly evaluator: SloEvaluationService,
+    private readonly evaluator: AlertingService,
   ) {}
 
   private stopped = false;

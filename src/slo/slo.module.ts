@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { EvaluationScheduler } from '../alerting/evaluation.scheduler.js';
 import { BackfillRepository } from './backfill.repository.js';
 import { SliRepository } from './sli.repository.js';
 import { SloController } from './slo.controller.js';
@@ -22,7 +21,6 @@ import { SloService } from './slo.service.js';
     SloService,
     SloEvaluationService,
     SloMetrics,
-    EvaluationScheduler,
   ],
   exports: [SloRegistry, SliRepository, SloEvaluationService, SloRepository],
 })

@@ -18,7 +18,8 @@ export interface SpanSpec {
 /**
  * exportSpans sends spans through the real OpenTelemetry JS SDK and the
  * official OTLP exporter (protobuf or http/json), exactly as an instrumented
- * service would, and waits until the exporter has delivered them.
+ * service would, and waits until the exporter has delivered them. Returns
+ * the trace ids the SDK generated, in order.
  */
 export async function exportSpans(
   baseUrl: string,
@@ -26,21 +27,26 @@ export async function exportSpans(
   resource: Attributes,
   spans: SpanSpec[],
   headers: Record<string, string> = {},
-): Promise<void> {
+): Promise<string[]> {
   const url = `${baseUrl}/v1/traces`;
-  const exporter = protocol === 'protobuf' ? new ProtoExporter({ url, headers }) : new JsonExporter({ url, headers });
+  // A high concurrency limit: the default drops batches past 30 in flight, which would make counts inexact.
+  const config = { url, headers, concurrencyLimit: 10_000 };
+  const exporter = protocol === 'protobuf' ? new ProtoExporter(config) : new JsonExporter(config);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes(resource),
-    spanProcessors: [new BatchSpanProcessor(exporter, { maxExportBatchSize: 200, maxQueueSize: 100_000, scheduledDelayMillis: 50 })],
+    spanProcessors: [new BatchSpanProcessor(exporter, { maxExportBatchSize: 512, maxQueueSize: 100_000, scheduledDelayMillis: 50 })],
   });
   const tracer = provider.getTracer('burnwatch-e2e');
+  const traceIds: string[] = [];
   for (const s of spans) {
     const span = tracer.startSpan(s.name, { kind: s.kind, startTime: s.startMs, attributes: s.attributes });
     if (s.error) span.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
     span.end(s.startMs + s.durationMs);
+    traceIds.push(span.spanContext().traceId);
   }
   await provider.forceFlush();
   await provider.shutdown();
+  return traceIds;
 }
 
 /** repeat builds n copies of a span spec, with start times spread over one minute. */

@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AlertState, AlertStep } from '../evaluation/alert-state.js';
+
+export interface AlertRow {
+  id: string;
+  fingerprint: string;
+  source: 'slo' | 'rule';
+  source_id: string;
+  alertname: string;
+  severity: string;
+  service: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: 'pending' | 'firing' | 'resolved' | 'cancelled';
+  value: number | null;
+  details: Record<string, unknown>;
+  active_at: Date;
+  fired_at: Date | null;
+  resolved_at: Date | null;
+  keep_firing_since: Date | null;
+  last_sent_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const ms = (d: Date | null | undefined) => (d ? d.getTime() : undefined);
+const ts = (n: number | undefined) => (n === undefined ? null : new Date(n));
+
+/** toState turns a stored incident into the pure core's AlertState. */
+export function toState(r: AlertRow): AlertState {
+  return {
+    fingerprint: r.fingerprint,
+    labels: r.labels,
+    annotations: r.annotations,
+    ...(r.value !== null ? { value: r.value } : {}),
+    state: r.state === 'pending' ? 'pending' : r.state === 'firing' ? 'firing' : 'inactive',
+    activeAt: ms(r.active_at),
+    firedAt: ms(r.fired_at),
+    resolvedAt: ms(r.resolved_at),
+    lastSentAt: ms(r.last_sent_at),
+    keepFiringSince: ms(r.keep_firing_since),
+  };
+}
+
+export interface AlertSource {
+  source: 'slo' | 'rule';
+  sourceId: string;
+  service: string;
+  severity: string;
+}
+
+export interface AlertFilter {
+  state?: string;
+  severity?: string;
+  sloId?: string;
+  service?: string;
+  limit: number;
+}
+
+/**
+ * AlertRepository persists alert incidents and their transitions. It is
+ * written only inside the evaluator's transaction, so a tick's snapshot,
+ * state changes and (later) outbox rows commit or roll back together.
+ */
+@Injectable()
+export class AlertRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** current: the latest incident per fingerprint still relevant to the state machine (open, or resolved within retention). */
+  async current(m: EntityManager, resolvedSinceMs: number): Promise<Map<string, AlertRow>> {
+    const rows: AlertRow[] = await m.query(
+      `SELECT DISTINCT ON (fingerprint) * FROM alerts
+       WHERE state IN ('pending', 'firing') OR (state = 'resolved' AND resolved_at >= to_timestamp($1))
+       ORDER BY fingerprint, created_at DESC`,
+      [resolvedSinceMs / 1000],
+    );
+    return new Map(rows.map((r) => [r.fingerprint, r]));
+  }
+
+  /** apply persists one step of one alert and its transition; returns the incident id touched, if any. */
+  async apply(
+    m: EntityManager,
+    prev: AlertRow | undefined,
+    step: AlertStep,
+    src: AlertSource,
+    details: Record<string, unknown>,
+    nowMs: number,
+  ): Promise<string | undefined> {
+    const next = step.next;
+    let id = prev?.id;
+    const open = prev && (prev.state === 'pending' || prev.state === 'firing');
+    if (next && next.state !== 'inactive' && !open) {
+      // A new incident: either the first one or the previous one was resolved.
+      id = randomUUID();
+      await m.query(
+        `INSERT INTO alerts (id, fingerprint, source, source_id, alertname, severity, service, labels, annotations, state,
+                             value, details, active_at, fired_at, keep_firing_since)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        [
+          id, next.fingerprint, src.source, src.sourceId, next.labels.alertname ?? '', src.severity, src.service,
+          JSON.stringify(next.labels), JSON.stringify(next.annotations ?? {}), next.state, next.value ?? null,
+          JSON.stringify(details), ts(next.activeAt), ts(next.firedAt), ts(next.keepFiringSince),
+        ],
+      );
+    } else if (prev && open) {
+      const state = next === undefined ? 'cancelled' : next.state === 'inactive' ? 'resolved' : next.state;
+      await m.query(
+        `UPDATE alerts SET state = $2, value = COALESCE($3, value), details = CASE WHEN $4::jsonb = '{}' THEN details ELSE $4::jsonb END,
+                fired_at = $5, resolved_at = $6, keep_firing_since = $7, annotations = $8, updated_at = now()
+         WHERE id = $1`,
+        [
+          prev.id, state, next?.value ?? null, JSON.stringify(state === 'resolved' || state === 'cancelled' ? {} : details),
+          ts(next?.firedAt ?? ms(prev.fired_at)), state === 'resolved' ? ts(next?.resolvedAt ?? nowMs) : null,
+          ts(next?.keepFiringSince), JSON.stringify(next?.annotations ?? prev.annotations),
+        ],
+      );
+    }
+    if (step.transition && id) {
+      await m.query(`INSERT INTO alert_transitions (alert_id, at, transition, value, details) VALUES ($1, to_timestamp($2), $3, $4, $5)`, [
+        id, nowMs / 1000, step.transition, next?.value ?? null, JSON.stringify(step.transition === 'firing' ? details : {}),
+      ]);
+    }
+    return id;
+  }
+
+  async list(f: AlertFilter): Promise<AlertRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (!f.state || f.state === 'active') where.push(`state IN ('pending', 'firing')`);
+    else if (f.state !== 'all') where.push(`state = $${params.push(f.state)}`);
+    if (f.severity) where.push(`severity = $${params.push(f.severity)}`);
+    if (f.sloId) where.push(`source = 'slo' AND source_id = $${params.push(f.sloId)}`);
+    if (f.service) where.push(`service = $${params.push(f.service)}`);
+    return this.dataSource.query(
+      `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT $${params.push(f.limit)}`,
+      params,
+    );
+  }
+
+  async get(id: string): Promise<{ alert: AlertRow; transitions: { at: Date; transition: string; value: number | null; details: unknown }[] } | undefined> {
+    const rows: AlertRow[] = await this.dataSource.query(`SELECT * FROM alerts WHERE id = $1`, [id]);
+    if (!rows[0]) return undefined;
+    const transitions = await this.dataSource.query(
+      `SELECT at, transition, value, details FROM alert_transitions WHERE alert_id = $1 ORDER BY at, id`,
+      [id],
+    );
+    return { alert: rows[0], transitions };
+  }
+
+  async countsByStateSeverity(): Promise<{ state: string; severity: string; n: number }[]> {
+    return this.dataSource.query(
+      `SELECT state, severity, count(*)::int AS n FROM alerts WHERE state IN ('pending', 'firing') GROUP BY 1, 2`,
+    );
+  }
+
+  async open(): Promise<AlertRow[]> {
+    return this.dataSource.query(`SELECT * FROM alerts WHERE state IN ('pending', 'firing')`);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AlertMetrics } from './alert-metrics.js';
+import { AlertRepository } from './alert.repository.js';
+import { AlertingService } from './alerting.service.js';
+import { AlertsController } from './alerts.controller.js';
+import { AttributionRepository } from './attribution.repository.js';
+import { EvaluationScheduler } from './evaluation.scheduler.js';
+import { SloAlertsService } from './slo-alerts.service.js';
+
+@Module({
+  controllers: [AlertsController],
+  providers: [AlertRepository, AttributionRepository, SloAlertsService, AlertingService, AlertMetrics, EvaluationScheduler],
+  exports: [AlertingService],
+})
+export class AlertingModule {}
