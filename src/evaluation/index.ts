@@ -11,3 +11,6 @@ export * from './policy.js';
 export * from './slo-alerts.js';
 export * from './slo-evaluator.js';
 export * from './windows.js';
+export * from './symptom-rule.js';
+export * from './symptom-rule.evaluator.js';
+export * from './symptom-rule.red-counts.js';

@@ -93,14 +93,14 @@ function traffic(c: Of<'traffic'>, counts: RedCounts, nowMs: number): SymptomRes
   const baseline = total / windows;
   // Compared as total and count, not through the mean, so that integer counts give exact deviations.
   const value = total > 0 ? ((calls * windows - total) * 100) / total : null;
-  const bound = c.direction === 'down' ? -c.deviationPercent : c.deviationPercent;
+  const downward = c.direction === 'down' || (c.direction === 'both' && value !== null && value < 0);
+  const threshold = downward ? -c.deviationPercent : c.deviationPercent;
   if (value === null || total < c.minCalls * windows) {
-    return { active: false, value, threshold: bound, calls, baseline, reason: 'insufficient baseline' };
+    return { active: false, value, threshold, calls, baseline, reason: 'insufficient baseline' };
   }
   const up = value >= c.deviationPercent;
   const down = value <= -c.deviationPercent;
   const active = c.direction === 'up' ? up : c.direction === 'down' ? down : up || down;
-  const threshold = c.direction === 'both' && value < 0 ? -c.deviationPercent : bound;
   return { active, value, threshold, calls, baseline };
 }
 
