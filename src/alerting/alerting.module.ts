@@ -6,10 +6,13 @@ import { AlertsController } from './alerts.controller.js';
 import { AttributionRepository } from './attribution.repository.js';
 import { EvaluationScheduler } from './evaluation.scheduler.js';
 import { SloAlertsService } from './slo-alerts.service.js';
+import { AlertRuleRepository } from './alert-rule.repository.js';
+import { AlertRulesController } from './alert-rules.controller.js';
+import { RuleAlertsService } from './rule-alerts.service.js';
 
 @Module({
-  controllers: [AlertsController],
-  providers: [AlertRepository, AttributionRepository, SloAlertsService, AlertingService, AlertMetrics, EvaluationScheduler],
+  controllers: [AlertsController, AlertRulesController],
+  providers: [AlertRuleRepository, RuleAlertsService, AlertRepository, AttributionRepository, SloAlertsService, AlertingService, AlertMetrics, EvaluationScheduler],
   exports: [AlertingService],
 })
 export class AlertingModule {}

@@ -4,6 +4,7 @@ import { SloEvaluationService, TickResult } from '../slo/slo-evaluation.service.
 import { AlertMetrics } from './alert-metrics.js';
 import { AlertFilter, AlertRepository, AlertRow } from './alert.repository.js';
 import { SloAlertsService } from './slo-alerts.service.js';
+import { RuleAlertsService } from './rule-alerts.service.js';
 
 function view(a: AlertRow) {
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -36,6 +37,7 @@ export class AlertingService {
   constructor(
     private readonly evaluator: SloEvaluationService,
     private readonly sloAlerts: SloAlertsService,
+    private readonly ruleAlerts: RuleAlertsService,
     private readonly alerts: AlertRepository,
     private readonly metrics: AlertMetrics,
   ) {}
@@ -43,6 +45,7 @@ export class AlertingService {
   async tick(nowMs: number, tickMs: number): Promise<TickResult> {
     const result = await this.evaluator.tick(nowMs, tickMs, async (m, statuses) => {
       await this.sloAlerts.step(m, statuses, nowMs);
+      await this.ruleAlerts.step(m, nowMs);
     });
     this.metrics.publish(await this.alerts.open());
     return result;

@@ -1,0 +1,81 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '../common/auth.guard.js';
+import { badRequest, conflict, notFound } from '../common/errors.js';
+import { symptomRuleToJson, validateSymptomRule } from '../evaluation/symptom-rule.js';
+import { AlertRule, AlertRuleRepository } from './alert-rule.repository.js';
+
+const EXAMPLE = {
+  name: 'checkout-5xx',
+  selector: { service: 'checkout', operations: ['POST /cart'], spanKinds: ['server'] },
+  condition: { type: 'error_ratio', window: '5m', threshold: 0.05, minCalls: 20 },
+  for: '2m',
+  keepFiringFor: '5m',
+  severity: 'page',
+  labels: { team: 'payments' },
+  annotations: { summary: 'checkout is failing' },
+  channels: [],
+};
+
+const view = (r: AlertRule) => ({ id: r.id, ...symptomRuleToJson(r.spec), version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt });
+
+function validate(body: unknown) {
+  const { spec, errors } = validateSymptomRule(body);
+  if (!spec) throw badRequest(errors.join('; '));
+  return spec;
+}
+
+/** AlertRulesController: CRUD for symptom rules (error ratio, latency percentile, traffic vs baseline). */
+@ApiTags('alert-rules')
+@ApiBearerAuth()
+@Controller('api/v1/alert-rules')
+export class AlertRulesController {
+  constructor(private readonly rules: AlertRuleRepository) {}
+
+  private async find(id: string): Promise<AlertRule> {
+    const r = /^[0-9a-f-]{36}$/i.test(id) ? await this.rules.get(id) : undefined;
+    if (!r) throw notFound(`alert rule ${id} not found`);
+    return r;
+  }
+
+  @Post()
+  @RequireScope('write')
+  @ApiBody({ schema: { example: EXAMPLE } })
+  async create(@Body() body: unknown) {
+    const spec = validate(body);
+    const created = await this.rules.insert(spec);
+    if (!created) throw conflict(`an alert rule named ${spec.name} already exists`);
+    return view(created);
+  }
+
+  @Get()
+  @RequireScope('read')
+  async list(@Query('service') service?: string) {
+    return (await this.rules.list(undefined, service)).map(view);
+  }
+
+  @Get(':id')
+  @RequireScope('read')
+  async get(@Param('id') id: string) {
+    return view(await this.find(id));
+  }
+
+  @Put(':id')
+  @RequireScope('write')
+  @ApiBody({ schema: { example: EXAMPLE } })
+  async replace(@Param('id') id: string, @Body() body: unknown) {
+    await this.find(id);
+    const updated = await this.rules.update(id, validate(body));
+    if (updated === 'conflict') throw conflict('another alert rule has that name');
+    if (!updated) throw notFound(`alert rule ${id} not found`);
+    return view(updated);
+  }
+
+  @Delete(':id')
+  @RequireScope('write')
+  @HttpCode(204)
+  async delete(@Param('id') id: string): Promise<void> {
+    await this.find(id);
+    await this.rules.delete(id);
+  }
+}

@@ -1,0 +1,75 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { fingerprint, stepAlert } from '../evaluation/alert-state.js';
+import { evaluationEnd, MINUTE_MS } from '../evaluation/minute-ranges.js';
+import { evaluateSymptom } from '../evaluation/symptom-rule.evaluator.js';
+import { symptomRuleToJson } from '../evaluation/symptom-rule.js';
+import { AlertRepository, toState } from './alert.repository.js';
+import { AlertRuleRepository } from './alert-rule.repository.js';
+import { AttributionRepository } from './attribution.repository.js';
+import { loadRuleCounts, RedRangeRecorder } from './rule-red-counts.js';
+import { RESOLVED_RETENTION_MS } from './slo-alerts.service.js';
+
+/**
+ * RuleAlertsService evaluates symptom rules in the evaluator's transaction:
+ * the pure evaluator decides whether each condition holds, the pure state
+ * machine applies `for` and `keep_firing_for`, and the repository persists.
+ */
+@Injectable()
+export class RuleAlertsService {
+  private readonly logger = new Logger('RuleAlerts');
+
+  constructor(
+    private readonly rules: AlertRuleRepository,
+    private readonly alerts: AlertRepository,
+    private readonly attribution: AttributionRepository,
+  ) {}
+
+  async step(m: EntityManager, nowMs: number): Promise<void> {
+    const rules = await this.rules.list(m);
+    if (rules.length === 0) return;
+    const current = await this.alerts.current(m, nowMs - RESOLVED_RETENTION_MS);
+    for (const rule of rules) {
+      const spec = rule.spec;
+      try {
+        const recorder = new RedRangeRecorder();
+        evaluateSymptom(spec.condition, recorder, nowMs);
+        const counts = await loadRuleCounts(m, spec.selector, [...recorder.ranges.values()], spec.condition.type === 'latency');
+        const result = evaluateSymptom(spec.condition, counts, nowMs);
+        const labels = { ...spec.labels, alertname: spec.name, rule: spec.name, service: spec.selector.service, severity: spec.severity };
+        const prev = current.get(fingerprint(labels));
+        const step = stepAlert(prev && toState(prev), result.active, nowMs, {
+          forMs: spec.forMs,
+          keepFiringForMs: spec.keepFiringForMs,
+          resolvedRetentionMs: RESOLVED_RETENTION_MS,
+          labels,
+          annotations: spec.annotations,
+          ...(result.value !== null ? { value: result.value } : {}),
+        });
+        if (!prev && !step.next) continue;
+        const active = step.next && step.next.state !== 'inactive';
+        const end = evaluationEnd(nowMs);
+        const details = active
+          ? {
+              rule: { id: rule.id, name: spec.name, ...symptomRuleToJson(spec) },
+              condition: symptomRuleToJson(spec).condition,
+              value: result.value,
+              threshold: result.threshold,
+              calls: result.calls,
+              ...(result.baseline !== undefined ? { baseline: result.baseline } : {}),
+              topOperations: await this.attribution.topOperations(
+                m,
+                spec.selector.service,
+                end - Math.max(spec.condition.windowMs, 5 * MINUTE_MS),
+                end,
+                spec.condition.type === 'latency' ? 'slowest' : 'errors',
+              ),
+            }
+          : {};
+        await this.alerts.apply(m, prev, step, { source: 'rule', sourceId: rule.id, service: spec.selector.service, severity: spec.severity }, details, nowMs);
+      } catch (e) {
+        this.logger.error(`rule ${spec.name} cannot be evaluated: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { EntityManager } from 'typeorm';
+import { splitRange, type Range } from '../evaluation/minute-ranges.js';
+import type { RedCounts, RedSums, SymptomSelector } from '../evaluation/symptom-rule.js';
+import { mergeBucketJson } from '../ingest/aggregate/log-histogram.js';
+import { histogramFromStored } from '../ingest/red.repository.js';
+
+const key = (table: string, r: Range) => `${table}|${r[0]}|${r[1]}`;
+
+function globToRegex(glob: string): string {
+  return `^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`;
+}
+
+/**
+ * loadRuleCounts answers a rule's window sums from the stored RED rows of
+ * its selector — hour rows for whole hours, minute rows at the edges — for
+ * exactly the ranges the pure evaluator asked for.
+ */
+export async function loadRuleCounts(m: EntityManager, selector: SymptomSelector, ranges: Range[], withHistogram: boolean): Promise<RedCounts> {
+  const parts = new Map<string, { table: string; range: Range }>();
+  for (const [f, t] of ranges) {
+    const split = splitRange(f, t);
+    if (split.hours) parts.set(key('red_hour', split.hours), { table: 'red_hour', range: split.hours });
+    for (const r of split.minutes) parts.set(key('red_minute', r), { table: 'red_minute', range: r });
+  }
+  const params: unknown[] = [selector.service, selector.spanKinds.map((k) => `SPAN_KIND_${k.toUpperCase()}`)];
+  let opFilter = '';
+  if (selector.operations.length > 0) {
+    const exact = selector.operations.filter((o) => !/[*?]/.test(o));
+    const globs = selector.operations.filter((o) => /[*?]/.test(o)).map(globToRegex);
+    opFilter = `AND (s.span_name = ANY($${params.push(exact)}::text[]) OR s.span_name ~ ANY($${params.push(globs)}::text[]))`;
+  }
+  const sums = new Map<string, RedSums>();
+  for (const [k, { table, range }] of parts) {
+    const p = [...params, range[0] / 1000, range[1] / 1000];
+    const where = `s.service = $1 AND s.span_kind = ANY($2::text[]) ${opFilter}
+                   AND r.bucket >= to_timestamp($${p.length - 1}) AND r.bucket < to_timestamp($${p.length})`;
+    const [row] = await m.query(
+      `SELECT COALESCE(SUM(r.calls), 0) AS calls, COALESCE(SUM(r.errors), 0) AS errors FROM ${table} r JOIN series s ON s.id = r.series_id WHERE ${where}`,
+      p,
+    );
+    let histogram = { b: {} as Record<string, number>, z: 0 };
+    if (withHistogram) {
+      const buckets: { k: string; n: number }[] = await m.query(
+        `SELECT b.key AS k, SUM(b.value::double precision) AS n
+         FROM ${table} r JOIN series s ON s.id = r.series_id, jsonb_each_text(r.hist) b WHERE ${where} GROUP BY b.key`,
+        p,
+      );
+      histogram = histogramFromStored(Object.fromEntries(buckets.map((b) => [b.k, Number(b.n)])));
+    }
+    sums.set(k, { calls: Number(row.calls), errors: Number(row.errors), histogram });
+  }
+  return {
+    sum(fromMs: number, toMs: number): RedSums {
+      const split = splitRange(fromMs, toMs);
+      const acc: RedSums = { calls: 0, errors: 0, histogram: { b: {}, z: 0 } };
+      const add = (s: RedSums | undefined) => {
+        if (!s) return;
+        acc.calls += s.calls;
+        acc.errors += s.errors;
+        acc.histogram = mergeBucketJson(acc.histogram, s.histogram);
+      };
+      if (split.hours) add(sums.get(key('red_hour', split.hours)));
+      for (const r of split.minutes) add(sums.get(key('red_minute', r)));
+      return acc;
+    },
+  };
+}
+
+/** RangeRecorder: a RedCounts that answers zero and records what the evaluator asked for. */
+export class RedRangeRecorder implements RedCounts {
+  readonly ranges = new Map<string, Range>();
+  sum(fromMs: number, toMs: number): RedSums {
+    this.ranges.set(`${fromMs}-${toMs}`, [fromMs, toMs]);
+    return { calls: 0, errors: 0, histogram: { b: {}, z: 0 } };
+  }
+}

@@ -1,0 +1,62 @@
+import request from 'supertest';
+import { createTestDatabase, TestDatabase } from './support/test-database.js';
+import { startTestApp, TestApp } from './support/test-app.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('symptom rules', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await startTestApp(db.url, { FLUSH_INTERVAL_MS: '50', EVAL_INTERVAL_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  const rule = (over: Record<string, unknown> = {}) => ({
+    name: 'api-5xx',
+    selector: { service: 'api', operations: ['GET /orders*'], spanKinds: ['server'] },
+    condition: { type: 'error_ratio', window: '5m', threshold: 0.1, minCalls: 10 },
+    for: '0s',
+    severity: 'page',
+    annotations: { summary: 'orders failing' },
+    ...over,
+  });
+
+  it('validates rules with 400s naming the field, 409 for duplicates, 404 for unknown ids', async () => {
+    const bad = await request(t.server).post('/api/v1/alert-rules').send(rule({ condition: { type: 'error_ratio', window: '5m', threshold: 2 } })).expect(400);
+    expect(bad.body.message).toContain('condition.threshold');
+    const noSev = await request(t.server).post('/api/v1/alert-rules').send({ ...rule(), severity: undefined }).expect(400);
+    expect(noSev.body.message).toContain('severity');
+    const created = await request(t.server).post('/api/v1/alert-rules').send(rule({ name: 'tmp' })).expect(201);
+    expect(created.body).toMatchObject({ name: 'tmp', condition: { type: 'error_ratio', window: '5m', threshold: 0.1 } });
+    await request(t.server).post('/api/v1/alert-rules').send(rule({ name: 'tmp' })).expect(409);
+    await request(t.server).put(`/api/v1/alert-rules/${created.body.id}`).send(rule({ name: 'tmp', for: '1m' })).expect(200);
+    await request(t.server).delete(`/api/v1/alert-rules/${created.body.id}`).expect(204);
+    await request(t.server).get(`/api/v1/alert-rules/${created.body.id}`).expect(404);
+  });
+
+  it('fires an error-ratio rule from ingested spans and names the failing operation', async () => {
+    await request(t.server).post('/api/v1/alert-rules').send(rule()).expect(201);
+    const now = Date.now();
+    const spans = Array.from({ length: 40 }, (_, i) => ({
+      service: 'api',
+      operation: i % 2 ? 'GET /orders/:id' : 'GET /ordersearch',
+      start: now - 2000,
+      durationMs: 3,
+      status: i % 4 === 1 ? 'error' : 'ok',
+      traceId: (i + 1).toString(16).padStart(32, '0'),
+    }));
+    await request(t.server).post('/api/v1/spans').set('Content-Type', 'application/json').send(JSON.stringify(spans)).expect(200);
+    await sleep(2200);
+    const open = (await request(t.server).get('/api/v1/alerts').expect(200)).body;
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ alertname: 'api-5xx', source: 'rule', state: 'firing', severity: 'page', value: 0.25 });
+    expect(open[0].details.topOperations[0]).toMatchObject({ operation: 'GET /orders/:id', errors: 10 });
+    expect(open[0].details.topOperations[0].exampleTraceIds[0]).toMatch(/^0+[0-9a-f]+$/);
+  });
+});
