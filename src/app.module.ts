@@ -13,6 +13,7 @@ import { IngestModule } from './ingest/ingest.module.js';
 import { RedModule } from './red/red.module.js';
 import { SloModule } from './slo/slo.module.js';
 import { AlertingModule } from './alerting/alerting.module.js';
+import { NotifyModule } from './notify/notify.module.js';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -20,7 +21,7 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forRoot(dataSource), ScheduleModule.forRoot(), MetricsModule, SloModule, IngestModule, RedModule, AlertingModule],
+      imports: [DatabaseModule.forRoot(dataSource), ScheduleModule.forRoot(), MetricsModule, SloModule, IngestModule, RedModule, NotifyModule, AlertingModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

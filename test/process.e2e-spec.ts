@@ -53,7 +53,7 @@ describe('the server process', () => {
         expect(await p.exited).toBe(0);
         const log = p.output();
         // Migrations are applied once: the second start finds them done.
-        expect(log.includes('applied 3 migration')).toBe(round === 0);
+        expect(log.includes('applied 4 migration')).toBe(round === 0);
         expect(log).toContain('"message":"SIGTERM received, shutting down"');
         // Every line is JSON (structured logs).
         for (const line of log.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();

@@ -5,6 +5,7 @@ import { AlertMetrics } from './alert-metrics.js';
 import { AlertFilter, AlertRepository, AlertRow } from './alert.repository.js';
 import { SloAlertsService } from './slo-alerts.service.js';
 import { RuleAlertsService } from './rule-alerts.service.js';
+import { NotifyPlanner } from '../notify/notify-planner.service.js';
 
 function view(a: AlertRow) {
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -38,6 +39,7 @@ export class AlertingService {
     private readonly evaluator: SloEvaluationService,
     private readonly sloAlerts: SloAlertsService,
     private readonly ruleAlerts: RuleAlertsService,
+    private readonly planner: NotifyPlanner,
     private readonly alerts: AlertRepository,
     private readonly metrics: AlertMetrics,
   ) {}
@@ -46,6 +48,8 @@ export class AlertingService {
     const result = await this.evaluator.tick(nowMs, tickMs, async (m, statuses) => {
       await this.sloAlerts.step(m, statuses, nowMs);
       await this.ruleAlerts.step(m, nowMs);
+      // Outbox rows commit with the transitions that caused them.
+      await this.planner.plan(m, nowMs);
     });
     this.metrics.publish(await this.alerts.open());
     return result;

@@ -27,6 +27,17 @@ export interface AppConfig {
   };
   retention: { minuteDays: number; hourDays: number };
   evalIntervalSeconds: number;
+  smtp: { host: string | undefined; port: number; secure: boolean; user: string | undefined; password: string | undefined; from: string; tlsRejectUnauthorized: boolean };
+  notify: {
+    repeatIntervalMs: number;
+    sendResolved: boolean;
+    maxAttempts: number;
+    maxAgeMs: number;
+    timeoutMs: number;
+    leaseMs: number;
+    pollMs: number;
+    slackMinIntervalMs: number;
+  };
 }
 
 const SPAN_KIND_NAMES: Record<string, number> = {
@@ -172,6 +183,51 @@ export const ENV = {
     default: '30',
     parse: int(1, 3600),
   },
+  SMTP_HOST: { name: 'SMTP_HOST', doc: 'SMTP server for email notifications; unset disables email channels.', default: undefined, parse: str },
+  SMTP_PORT: { name: 'SMTP_PORT', doc: 'SMTP port.', default: '587', parse: int(1, 65535) },
+  SMTP_SECURE: { name: 'SMTP_SECURE', doc: 'Use implicit TLS (port 465 style); otherwise STARTTLS when offered.', default: 'false', parse: bool },
+  SMTP_USER: { name: 'SMTP_USER', doc: 'SMTP user name (optional).', default: undefined, parse: str },
+  SMTP_PASSWORD: { name: 'SMTP_PASSWORD', doc: 'SMTP password (optional; never logged or returned).', default: undefined, parse: str },
+  SMTP_FROM: { name: 'SMTP_FROM', doc: 'From address of alert email.', default: 'burnwatch@localhost', parse: str },
+  SMTP_TLS_REJECT_UNAUTHORIZED: {
+    name: 'SMTP_TLS_REJECT_UNAUTHORIZED',
+    doc: 'Verify the SMTP server certificate.',
+    default: 'true',
+    parse: bool,
+  },
+  NOTIFY_REPEAT_INTERVAL_SECONDS: {
+    name: 'NOTIFY_REPEAT_INTERVAL_SECONDS',
+    doc: 'Repeat notifications for alerts still firing this often.',
+    default: String(4 * 3600),
+    parse: int(1, 7 * 86400),
+  },
+  NOTIFY_SEND_RESOLVED: { name: 'NOTIFY_SEND_RESOLVED', doc: 'Send a notification when an alert resolves.', default: 'true', parse: bool },
+  NOTIFY_MAX_ATTEMPTS: {
+    name: 'NOTIFY_MAX_ATTEMPTS',
+    doc: 'Attempts before a failing notification goes to dead letter.',
+    default: '10',
+    parse: int(1, 100),
+  },
+  NOTIFY_MAX_AGE_SECONDS: {
+    name: 'NOTIFY_MAX_AGE_SECONDS',
+    doc: 'Age after which a notification still failing goes to dead letter.',
+    default: String(24 * 3600),
+    parse: int(10, 30 * 86400),
+  },
+  NOTIFY_TIMEOUT_MS: { name: 'NOTIFY_TIMEOUT_MS', doc: 'Timeout of one send (HTTP or SMTP).', default: '10000', parse: int(100, 120000) },
+  NOTIFY_LEASE_SECONDS: {
+    name: 'NOTIFY_LEASE_SECONDS',
+    doc: 'How long a claimed notification is reserved for its sender; after that another replica may send it.',
+    default: '60',
+    parse: int(1, 3600),
+  },
+  NOTIFY_POLL_MS: { name: 'NOTIFY_POLL_MS', doc: 'How often each replica looks for due notifications.', default: '1000', parse: int(50, 60000) },
+  SLACK_MIN_INTERVAL_MS: {
+    name: 'SLACK_MIN_INTERVAL_MS',
+    doc: 'Minimum spacing of messages to one Slack webhook (Slack allows about one per second).',
+    default: '1000',
+    parse: int(0, 60000),
+  },
 } satisfies Record<string, EnvVar<unknown>>;
 
 type Parsed<K extends keyof typeof ENV> = ReturnType<(typeof ENV)[K]['parse']>;
@@ -245,6 +301,25 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     },
     retention: { minuteDays: read(env, 'RETENTION_MINUTE_DAYS')!, hourDays: read(env, 'RETENTION_HOUR_DAYS')! },
     evalIntervalSeconds: read(env, 'EVAL_INTERVAL_SECONDS')!,
+    smtp: {
+      host: read(env, 'SMTP_HOST'),
+      port: read(env, 'SMTP_PORT')!,
+      secure: read(env, 'SMTP_SECURE')!,
+      user: read(env, 'SMTP_USER'),
+      password: read(env, 'SMTP_PASSWORD'),
+      from: read(env, 'SMTP_FROM')!,
+      tlsRejectUnauthorized: read(env, 'SMTP_TLS_REJECT_UNAUTHORIZED')!,
+    },
+    notify: {
+      repeatIntervalMs: read(env, 'NOTIFY_REPEAT_INTERVAL_SECONDS')! * 1000,
+      sendResolved: read(env, 'NOTIFY_SEND_RESOLVED')!,
+      maxAttempts: read(env, 'NOTIFY_MAX_ATTEMPTS')!,
+      maxAgeMs: read(env, 'NOTIFY_MAX_AGE_SECONDS')! * 1000,
+      timeoutMs: read(env, 'NOTIFY_TIMEOUT_MS')!,
+      leaseMs: read(env, 'NOTIFY_LEASE_SECONDS')! * 1000,
+      pollMs: read(env, 'NOTIFY_POLL_MS')!,
+      slackMinIntervalMs: read(env, 'SLACK_MIN_INTERVAL_MS')!,
+    },
   };
 }
 

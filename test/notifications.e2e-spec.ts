@@ -1,0 +1,161 @@
+import request from 'supertest';
+import { SpanKind } from '@opentelemetry/api';
+import { createTestDatabase, TestDatabase } from './support/test-database.js';
+import { startTestApp, TestApp } from './support/test-app.js';
+import { exportSpans, repeat, SpanSpec } from './support/otel.js';
+import { startFakeSlack } from './support/fake-slack.js';
+import { startSmtpSink } from './support/fake-smtp.js';
+import { metricValue } from './support/metrics.js';
+
+/** decode undoes quoted-printable soft breaks and escapes, so assertions read the text a person reads. */
+const decode = (raw: string) =>
+  raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const SECRET_PATH = '/services/T000/B000/s3cr3t-webhook-token';
+
+async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, ms = 8000): Promise<T> {
+  const start = Date.now();
+  while (Date.now() - start < ms) {
+    const v = await f();
+    if (v) return v;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('notifications end to end: outage -> Slack + email, recovery -> resolved', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let slack: Awaited<ReturnType<typeof startFakeSlack>>;
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+  let sloId: string;
+  const now = Date.now();
+  const thisMinute = Math.floor(now / 60_000) * 60_000;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    slack = await startFakeSlack();
+    smtp = await startSmtpSink();
+    t = await startTestApp(
+      db.url,
+      {
+        FLUSH_INTERVAL_MS: '50',
+        EVAL_INTERVAL_SECONDS: '1',
+        NOTIFY_POLL_MS: '100',
+        NOTIFY_REPEAT_INTERVAL_SECONDS: '3',
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: String(smtp.port),
+        SMTP_FROM: 'burnwatch@example.com',
+        SMTP_PASSWORD: 'smtp-password-never-shown',
+        PUBLIC_URL: 'https://burnwatch.example.com',
+      },
+      { listen: true },
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+    await slack?.close();
+    await smtp?.close();
+    await db?.drop();
+  });
+
+  it('stores channels and never returns their secrets', async () => {
+    const s = await request(t.server).post('/api/v1/channels').send({ name: 'oncall-slack', type: 'slack', config: { webhookUrl: slack.url(SECRET_PATH) } }).expect(201);
+    const e = await request(t.server).post('/api/v1/channels').send({ name: 'oncall-mail', type: 'email', config: { to: ['oncall@example.com'] } }).expect(201);
+    await request(t.server).post('/api/v1/channels').send({ name: 'bad', type: 'slack', config: { webhookUrl: 'nope' } }).expect(400);
+    const listed = await request(t.server).get('/api/v1/channels').expect(200);
+    expect(JSON.stringify([s.body, e.body, listed.body])).not.toContain('s3cr3t');
+    expect(s.body.config).toEqual({ webhookUrl: '[redacted]', webhookHost: expect.stringContaining('127.0.0.1') });
+    const slo = await request(t.server)
+      .post('/api/v1/slos')
+      .send({
+        name: 'checkout-availability',
+        service: 'shop',
+        indicator: { type: 'availability' },
+        selector: { operations: ['POST /checkout'] },
+        objective: 99.9,
+        window: '30d',
+        runbookUrl: 'https://runbooks.example.com/checkout',
+        channels: [s.body.id, e.body.id],
+      })
+      .expect(201);
+    sloId = slo.body.id;
+  });
+
+  it('sends a test notification and reports the outcome', async () => {
+    const channels = (await request(t.server).get('/api/v1/channels').expect(200)).body;
+    for (const c of channels) {
+      const res = await request(t.server).post(`/api/v1/channels/${c.id}/test`).expect(200);
+      expect(res.body).toEqual({ ok: true });
+    }
+    expect(slack.calls).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
+    expect(decode(smtp.mails[0].raw)).toContain('Subject: [TEST:info] BurnwatchTest');
+    slack.calls.length = 0;
+    smtp.mails.length = 0;
+  });
+
+  it('pages once in Slack and once by email, with what the on-call person needs', async () => {
+    const healthy: SpanSpec[] = [];
+    for (let i = 30; i >= 2; i--) healthy.push(...repeat(50, { name: 'POST /checkout', kind: SpanKind.SERVER, durationMs: 30 }, thisMinute - i * 60_000));
+    await exportSpans(t.baseUrl, 'protobuf', { 'service.name': 'shop' }, healthy);
+    await exportSpans(
+      t.baseUrl,
+      'protobuf',
+      { 'service.name': 'shop' },
+      repeat(200, { name: 'POST /checkout', kind: SpanKind.SERVER, durationMs: 2, attributes: { 'http.response.status_code': 500 } }, thisMinute).map((s) => ({ ...s, startMs: Date.now() - 2000 })),
+    );
+    await until('one Slack message', () => slack.calls.length >= 1);
+    await until('one email', () => smtp.mails.length >= 1);
+    await sleep(1500);
+    expect(slack.calls).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
+    const msg = slack.calls[0];
+    expect(msg.path).toBe(SECRET_PATH);
+    const text = JSON.stringify(msg.body);
+    expect(msg.body.text).toMatch(/checkout-availability/);
+    expect(text).toContain('POST /checkout');
+    expect(text).toContain('https://runbooks.example.com/checkout');
+    expect(text).toContain(`https://burnwatch.example.com/api/v1/slos/${sloId}/status`);
+    expect(msg.body.attachments?.[0].blocks?.length ?? msg.body.blocks?.length).toBeLessThanOrEqual(50);
+    const mail = smtp.mails[0];
+    expect(mail.to).toEqual(['oncall@example.com']);
+    expect(decode(mail.raw)).toMatch(/Subject: \[FIRING:page\] checkout-availability/);
+    expect(decode(mail.raw)).toContain('POST /checkout');
+    const sent = (await request(t.server).get('/api/v1/notifications?status=sent').expect(200)).body;
+    expect(sent.map((n: { kind: string }) => n.kind).sort()).toEqual(['firing', 'firing']);
+  });
+
+  it('holds repeats while a silence matches, and lets the next one through when it ends', async () => {
+    const silence = await request(t.server)
+      .post('/api/v1/silences')
+      .send({ matchers: [{ name: 'slo', op: '=', value: 'checkout-availability' }], endsAt: new Date(Date.now() + 60_000).toISOString(), createdBy: 'alice', comment: 'fixing' })
+      .expect(201);
+    const before = slack.calls.length;
+    await sleep(4500); // longer than the 3 s repeat interval
+    expect(slack.calls.length).toBe(before);
+    await request(t.server).delete(`/api/v1/silences/${silence.body.id}`).expect(204);
+    await until('a repeat after the silence', () => slack.calls.length > before);
+    expect(JSON.stringify(slack.calls[slack.calls.length - 1].body)).toMatch(/checkout-availability/);
+  });
+
+  it('sends one resolved message per channel after recovery', async () => {
+    // Stop repeats from muddying the count: a long silence on nothing else would, so just count resolved ones.
+    await exportSpans(
+      t.baseUrl,
+      'protobuf',
+      { 'service.name': 'shop' },
+      repeat(400_000 / 4, { name: 'POST /checkout', kind: SpanKind.SERVER, durationMs: 30 }, thisMinute).map((s, i) => ({ ...s, startMs: Date.now() - 3000 + (i % 2000) })),
+    );
+    const resolvedMails = () => smtp.mails.filter((m) => /Subject: \[RESOLVED/.test(decode(m.raw)));
+    await until('a resolved email', () => resolvedMails().length >= 1, 10_000);
+    await sleep(1500);
+    expect(resolvedMails()).toHaveLength(1);
+    const resolvedSlack = slack.calls.filter((c) => /resolved/i.test(c.body.text ?? ''));
+    expect(resolvedSlack).toHaveLength(1);
+    const m = (await request(t.server).get('/metrics').expect(200)).text;
+    expect(metricValue(m, 'burnwatch_notifications_sent_total', { channel_type: 'slack', kind: 'resolved' })).toBe(1);
+    expect(metricValue(m, 'burnwatch_notifications_sent_total', { channel_type: 'email', kind: 'resolved' })).toBe(1);
+  });
+});
