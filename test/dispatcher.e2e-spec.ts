@@ -1,0 +1,157 @@
+import request from 'supertest';
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, TestDatabase } from './support/test-database.js';
+import { startTestApp, TestApp } from './support/test-app.js';
+import { startFakeSlack } from './support/fake-slack.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ENV = { NOTIFY_POLL_MS: '100', EVAL_INTERVAL_SECONDS: '3600', SLACK_MIN_INTERVAL_MS: '0', NOTIFY_MAX_ATTEMPTS: '3' };
+
+async function until(what: string, f: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+  const start = Date.now();
+  while (Date.now() - start < ms) {
+    if (await f()) return;
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** queue puts one firing notification for a fresh alert in the outbox, as the evaluator would. */
+async function queue(t: TestApp, channelId: string, extra = ''): Promise<string> {
+  const alertId = randomUUID();
+  await t.dataSource.query(
+    `INSERT INTO alerts (id, fingerprint, source, source_id, alertname, severity, service, labels, state, active_at, fired_at)
+     VALUES ($1, $2, 'slo', $3, 'SloErrorBudgetBurn', 'page', 'svc', '{"slo":"s"}', 'firing', now(), now())`,
+    [alertId, alertId.slice(0, 16), randomUUID()],
+  );
+  const payload = {
+    kind: 'firing',
+    alert: { id: alertId, fingerprint: 'f', alertname: 'SloErrorBudgetBurn', severity: 'page', state: 'firing', service: 'svc', labels: { slo: 's' }, annotations: {}, value: 20, details: {}, activeAt: null, firedAt: null, resolvedAt: null },
+  };
+  const [row] = await t.dataSource.query(
+    `INSERT INTO notifications (dedup_key, alert_id, channel_id, kind, payload ${extra ? ', status, lease_until, attempts' : ''})
+     VALUES ($1, $2, $3, 'firing', $4 ${extra ? `, ${extra}` : ''}) RETURNING id`,
+    [`${alertId}:firing:0:${channelId}`, alertId, channelId, JSON.stringify(payload)],
+  );
+  return String(row.id);
+}
+
+async function notification(t: TestApp, id: string) {
+  const [row] = await t.dataSource.query(`SELECT status, attempts, last_error, next_attempt_at FROM notifications WHERE id = $1`, [id]);
+  return row as { status: string; attempts: number; last_error: string | null; next_attempt_at: Date };
+}
+
+describe('dispatcher: retries, dead letters, leases, replicas', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await startTestApp(db.url, ENV);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  async function channel(url: string): Promise<string> {
+    const res = await request(t.server).post('/api/v1/channels').send({ name: `c-${randomUUID().slice(0, 8)}`, type: 'slack', config: { webhookUrl: url } }).expect(201);
+    return res.body.id;
+  }
+
+  it('retries a 500 and delivers on the next attempt', async () => {
+    const slack = await startFakeSlack((_c, n) => (n === 1 ? { status: 500, body: 'oops' } : { status: 200, body: 'ok' }));
+    try {
+      const id = await queue(t, await channel(slack.url('/a')));
+      await until('sent', async () => (await notification(t, id)).status === 'sent');
+      expect((await notification(t, id)).attempts).toBe(2);
+      expect(slack.calls).toHaveLength(2);
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it('honours 429 Retry-After before trying again', async () => {
+    const slack = await startFakeSlack((_c, n) => (n === 1 ? { status: 429, body: 'rate_limited', headers: { 'Retry-After': '2' } } : { status: 200, body: 'ok' }));
+    try {
+      const id = await queue(t, await channel(slack.url('/b')));
+      await until('first attempt', () => slack.calls.length === 1);
+      const first = Date.now();
+      const row = await notification(t, id);
+      expect(row.status).toBe('pending');
+      expect(new Date(row.next_attempt_at).getTime() - first).toBeGreaterThan(1500);
+      await until('sent', async () => (await notification(t, id)).status === 'sent');
+      expect(Date.now() - first).toBeGreaterThanOrEqual(1800);
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it.each([
+    [400, 'invalid_payload'],
+    [404, 'channel_not_found'],
+    [410, 'channel_is_archived'],
+  ])('sends a Slack %i to dead letter at once, and a dead letter can be retried', async (status, body) => {
+    let answer = { status, body };
+    const slack = await startFakeSlack(() => answer);
+    try {
+      const id = await queue(t, await channel(slack.url('/secret-token-path')));
+      await until('dead', async () => (await notification(t, id)).status === 'dead');
+      const row = await notification(t, id);
+      expect(row.attempts).toBe(1);
+      expect(row.last_error).toContain(String(status));
+      expect(row.last_error).not.toContain('secret-token-path');
+      const dead = (await request(t.server).get('/api/v1/notifications?status=dead').expect(200)).body;
+      expect(dead.map((n: { id: number }) => String(n.id))).toContain(id);
+      answer = { status: 200, body: 'ok' };
+      await request(t.server).post(`/api/v1/notifications/${id}/retry`).expect(200);
+      await until('sent after retry', async () => (await notification(t, id)).status === 'sent');
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it('gives up after NOTIFY_MAX_ATTEMPTS transient failures', async () => {
+    const slack = await startFakeSlack(() => ({ status: 503, body: 'down' }));
+    try {
+      const id = await queue(t, await channel(slack.url('/c')));
+      await until('dead', async () => (await notification(t, id)).status === 'dead', 20_000);
+      expect((await notification(t, id)).attempts).toBe(3);
+    } finally {
+      await slack.close();
+    }
+  }, 30_000);
+
+  it('sends a notification claimed by a sender that died, once its lease lapses', async () => {
+    const slack = await startFakeSlack();
+    try {
+      // As if another replica claimed it and crashed: status sending, lease ending in 1 s.
+      const id = await queue(t, await channel(slack.url('/d')), `'sending', now() + interval '1 second', 1`);
+      await sleep(500);
+      expect(slack.calls).toHaveLength(0);
+      await until('sent', async () => (await notification(t, id)).status === 'sent');
+      expect(slack.calls).toHaveLength(1);
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it('sends each notification once with two instances draining the same outbox', async () => {
+    const other = await startTestApp(db.url, ENV);
+    const slack = await startFakeSlack();
+    try {
+      const c = await channel(slack.url('/e'));
+      const ids = [];
+      for (let i = 0; i < 40; i++) ids.push(await queue(t, c));
+      await until('all sent', async () => {
+        const [r] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE id = ANY($1::bigint[]) AND status = 'sent'`, [ids]);
+        return r.n === 40;
+      });
+      await sleep(500);
+      expect(slack.calls).toHaveLength(40);
+    } finally {
+      await other.close();
+      await slack.close();
+    }
+  });
+});
