@@ -141,7 +141,7 @@ describe('dispatcher: retries, dead letters, leases, replicas', () => {
     const slack = await startFakeSlack();
     try {
       const c = await channel(slack.url('/e'));
-      const ids = [];
+      const ids: string[] = [];
       for (let i = 0; i < 40; i++) ids.push(await queue(t, c));
       await until('all sent', async () => {
         const [r] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE id = ANY($1::bigint[]) AND status = 'sent'`, [ids]);
