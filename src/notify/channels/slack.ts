@@ -62,7 +62,6 @@ const code = (s: string) => `\`${esc(s.replace(/`/g, "'"))}\``;
 
 const md = (text: string, max: number = SLACK_LIMITS.sectionText): Text => ({ type: 'mrkdwn', text: clip(text, max) });
 const section = (text: string): SlackBlock => ({ type: 'section', text: md(text) });
-const field = (label: string, value: string): Text => md(`*${label}*\n${esc(value)}`, SLACK_LIMITS.fieldText);
 
 /** slackDate renders in each reader's time zone, with the ISO text as fallback. */
 function slackDate(iso: string): string {
@@ -147,7 +146,7 @@ export async function sendSlack(webhookUrl: string, payload: SlackPayload, opts:
   const { status } = reply;
   if (status === 200 && reply.body.trim() === 'ok') return { ok: true };
   const error = `slack ${status}${reply.body ? `: ${shortBody(redact(reply.body, urlSecrets(webhookUrl)))}` : ''}`;
-  // Slack documents 30 s as a safe wait when it does not say.
+  // Without Retry-After, 30 s: long enough not to be throttled again at once, short enough for a page.
   if (status === 429) return failure(false, error, retryAfterMs(reply.retryAfter, Date.now()) ?? 30_000);
   if (status >= 500 || status === 408) return failure(false, error, retryAfterMs(reply.retryAfter, Date.now()));
   // 200 with another body: something in between answered (proxy, captive portal); worth retrying.

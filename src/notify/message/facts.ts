@@ -69,6 +69,9 @@ export interface AlertFacts {
   duration: string | null;
 }
 
+const NOT_BURNING = 'not burning';
+const EXHAUSTED = 'exhausted now';
+
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -89,37 +92,30 @@ function httpUrl(v: unknown): string | undefined {
   return s && /^https?:\/\/[^\s]+$/i.test(s) ? s : undefined;
 }
 
-function tierFacts(v: unknown): TierFact[] {
-  if (!Array.isArray(v)) return [];
-  return v.flatMap((t) => {
-    const o = obj(t);
-    if (!o) return [];
-    const factor = num(o.factor);
-    const long = num(o.longBurnRate);
-    const short = num(o.shortBurnRate);
-    return [{
-      windows: `${str(o.longWindow) ?? '?'}/${str(o.shortWindow) ?? '?'}`,
-      factor: factor === undefined ? null : formatRate(factor),
-      longBurnRate: long === undefined ? null : formatRate(long),
-      shortBurnRate: short === undefined ? null : formatRate(short),
-      sortKey: factor ?? 0,
-      long,
-    }];
-  })
-    .sort((a, b) => b.sortKey - a.sortKey)
-    .map(({ sortKey: _s, long: _l, ...t }) => t);
+const rateOrNull = (r: number | undefined) => (r === undefined ? null : formatRate(r));
+
+/** crossedTiers reads the tiers that fired, steepest (highest factor: the fastest burn, the page) first. */
+function crossedTiers(v: unknown) {
+  return (Array.isArray(v) ? v : [])
+    .flatMap((t) => {
+      const o = obj(t);
+      return o ? [{ o, factor: num(o.factor), long: num(o.longBurnRate), short: num(o.shortBurnRate) }] : [];
+    })
+    .sort((a, b) => (b.factor ?? 0) - (a.factor ?? 0));
 }
 
-function headline(crossedRaw: unknown, burnRates: Json | undefined): string | null {
-  let best: { factor: number; rate: number } | undefined;
-  for (const t of Array.isArray(crossedRaw) ? crossedRaw : []) {
-    const o = obj(t);
-    const rate = num(o?.longBurnRate);
-    const factor = num(o?.factor) ?? 0;
-    if (rate !== undefined && (!best || factor > best.factor)) best = { factor, rate };
-  }
-  const rate = best?.rate ?? num(burnRates?.['1h']);
-  return rate === undefined ? null : formatRate(rate);
+function tierFacts(tiers: ReturnType<typeof crossedTiers>): TierFact[] {
+  return tiers.map(({ o, factor, long, short }) => ({
+    windows: `${str(o.longWindow) ?? '?'}/${str(o.shortWindow) ?? '?'}`,
+    factor: rateOrNull(factor),
+    longBurnRate: rateOrNull(long),
+    shortBurnRate: rateOrNull(short),
+  }));
+}
+
+/** headline is the long-window rate of the steepest crossed tier: it is sustained, not a 5-minute spike. */
+function headline(tiers: ReturnType<typeof crossedTiers>, burnRates: Json | undefined): string | null {
+  return rateOrNull(tiers.find((t) => t.long !== undefined)?.long ?? num(burnRates?.['1h']));
 }
 
 function operations(v: unknown): OperationFact[] {
@@ -202,6 +198,7 @@ export function alertFacts(n: Notification): AlertFacts {
   const start = since ? Date.parse(since) : NaN;
   const end = a.resolvedAt ? Date.parse(a.resolvedAt) : NaN;
   const rule = ruleFacts(d, labels, a.alertname, a.value);
+  const tiers = crossedTiers(d.crossed);
   return {
     title: str(slo?.name) ?? labels.slo ?? rule?.name ?? a.alertname,
     alertname: a.alertname,
@@ -213,11 +210,11 @@ export function alertFacts(n: Notification): AlertFacts {
     sloWindow: nullable(str(slo?.window)),
     sli: sli === undefined ? null : formatPercent(sli, 3),
     burnRates,
-    crossed: tierFacts(d.crossed),
-    headlineBurn: rule ? null : headline(d.crossed, rates),
+    crossed: tierFacts(tiers),
+    headlineBurn: rule ? null : headline(tiers, rates),
     budgetLeft: budget === undefined ? null : budget <= 0 ? `${formatPercent(budget)} (exhausted)` : formatPercent(budget),
     timeToExhaustion:
-      num(tte) === undefined ? (tte === null && slo ? 'not burning' : null) : (tte as number) <= 0 ? 'exhausted now' : formatSeconds(tte as number),
+      num(tte) === undefined ? (tte === null && slo ? NOT_BURNING : null) : (tte as number) <= 0 ? EXHAUSTED : formatSeconds(tte as number),
     topOperations: operations(d.topOperations),
     rule,
     links,
@@ -248,11 +245,14 @@ export function operationLine(o: OperationFact): string {
 /** whatHappened is the sentence under the headline. */
 export function whatHappened(n: Notification, f: AlertFacts): string {
   if (n.kind === 'test') return 'Test notification from Burnwatch: this channel is configured correctly.';
-  if (n.kind === 'resolved') return `${f.title} is no longer burning${f.duration ? ` (fired for ${f.duration})` : ''}.`;
+  if (n.kind === 'resolved') {
+    return `${f.title} is no longer ${f.rule ? 'firing' : 'burning its error budget'}${f.duration ? ` (fired for ${f.duration})` : ''}.`;
+  }
   const still = n.kind === 'repeat' ? 'still ' : '';
   if (f.rule) return `${f.rule.name} is ${still}firing: ${f.rule.condition}${f.rule.value ? `, currently ${f.rule.value}` : ''}.`;
   const burn = f.headlineBurn ? ` at ${f.headlineBurn} the sustainable rate` : '';
-  const tte = f.timeToExhaustion && f.timeToExhaustion !== 'not burning' ? `; budget exhausted in ${f.timeToExhaustion} at this rate` : '';
+  const t = f.timeToExhaustion;
+  const tte = !t || t === NOT_BURNING ? '' : t === EXHAUSTED ? '; the error budget is exhausted' : `; budget exhausted in ${t} at this rate`;
   return `${f.title} is ${still}burning its error budget${burn}${tte}.`;
 }
 
