@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { evaluateSlo, type SloStatus } from '../evaluation/slo-evaluator.js';
+import { evaluationEnd } from '../evaluation/minute-ranges.js';
 import { RangeRecorder, SliRepository } from './sli.repository.js';
 import { toDefinition } from './slo-definition.js';
 import { SloMetrics } from './slo-metrics.js';
@@ -11,10 +12,17 @@ import type { Slo } from './slo.types.js';
 /** One advisory lock key for "the evaluator": any constant unique to Burnwatch. */
 export const EVALUATOR_LOCK_KEY = 0x6275726e; // 'burn'
 
+export interface Evaluated {
+  slo: Slo;
+  status: SloStatus;
+  /** Events in the SLO's no-data window, when it has a no-data alert. */
+  noDataEvents?: number;
+}
+
 export interface TickResult {
   leader: boolean;
   evaluated: number;
-  statuses: { slo: Slo; status: SloStatus }[];
+  statuses: Evaluated[];
 }
 
 /**
@@ -37,16 +45,25 @@ export class SloEvaluationService {
   ) {}
 
   /** evaluate computes statuses for the given SLOs at nowMs without storing them. */
-  async evaluate(m: EntityManager, slos: Slo[], nowMs: number): Promise<{ slo: Slo; status: SloStatus }[]> {
+  async evaluate(m: EntityManager, slos: Slo[], nowMs: number): Promise<Evaluated[]> {
     // Pass 1 asks the core which window sums it needs; pass 2 answers them from one query per table.
     const recorder = new RangeRecorder();
     const defs = slos.map((s) => ({ slo: s, def: toDefinition(s) }));
-    for (const { def } of defs) evaluateSlo(def, recorder, nowMs);
+    for (const { slo, def } of defs) {
+      evaluateSlo(def, recorder, nowMs);
+      if (slo.alerting.noData) recorder.sum(evaluationEnd(nowMs) - slo.alerting.noData.afterMs, evaluationEnd(nowMs));
+    }
     const sums = await this.sli.loadSums(m, slos.map((s) => s.id), [...recorder.ranges.values()]);
-    const out: { slo: Slo; status: SloStatus }[] = [];
+    const out: Evaluated[] = [];
     for (const { slo, def } of defs) {
       try {
-        out.push({ slo, status: evaluateSlo(def, sums.countsFor(slo.id), nowMs) });
+        const counts = sums.countsFor(slo.id);
+        const noData = slo.alerting.noData;
+        out.push({
+          slo,
+          status: evaluateSlo(def, counts, nowMs),
+          ...(noData ? { noDataEvents: counts.sum(evaluationEnd(nowMs) - noData.afterMs, evaluationEnd(nowMs)).total } : {}),
+        });
       } catch (e) {
         this.logger.error(`SLO ${slo.name} cannot be evaluated: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -64,7 +81,7 @@ export class SloEvaluationService {
   async tick(
     nowMs: number,
     tickMs: number,
-    after?: (m: EntityManager, statuses: { slo: Slo; status: SloStatus }[]) => Promise<void>,
+    after?: (m: EntityManager, statuses: Evaluated[]) => Promise<void>,
   ): Promise<TickResult> {
     const started = process.hrtime.bigint();
     const result = await this.dataSource.transaction(async (m): Promise<TickResult> => {

@@ -31,6 +31,10 @@ export interface SloAlerting {
   policy?: BurnRatePolicy;
   /** Minimum events in a tier's long window before it may fire. */
   minEvents?: number;
+  /** Alert (ticket) when the remaining error budget falls below this percentage. */
+  budgetExhaustion?: { belowPercent: number };
+  /** Alert (ticket) when the SLO has seen no events for this long: a silent service is not a healthy one. */
+  noData?: { afterMs: number };
 }
 
 /** SloSpec is a validated SLO definition as the user wrote it. */

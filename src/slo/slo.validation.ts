@@ -1,4 +1,4 @@
-import { nominalPeriodMs, parseWindow, WindowError, formatWindow } from '../evaluation/windows.js';
+import { formatDuration, nominalPeriodMs, parseDuration, parseWindow, WindowError, formatWindow } from '../evaluation/windows.js';
 import { defaultPolicy, validatePolicy, unreachableTiers, type BurnRatePolicy } from '../evaluation/policy.js';
 import type { Indicator, Selector, SloSpec } from './slo.types.js';
 
@@ -121,8 +121,27 @@ export function validateSloSpec(body: unknown): SloSpec {
   const alerting = body.alerting ?? {};
   let policy: BurnRatePolicy | undefined;
   let minEvents: number | undefined;
+  let budgetExhaustion: { belowPercent: number } | undefined;
+  let noData: { afterMs: number } | undefined;
   if (!isObj(alerting)) errors.push('alerting: must be an object');
   else {
+    if (alerting.budgetExhaustion !== undefined) {
+      const b = alerting.budgetExhaustion as Obj;
+      if (!isObj(b) || typeof b.belowPercent !== 'number' || !(b.belowPercent > 0 && b.belowPercent <= 100)) {
+        errors.push('alerting.budgetExhaustion.belowPercent: must be a percentage in (0, 100], e.g. 10');
+      } else budgetExhaustion = { belowPercent: b.belowPercent };
+    }
+    if (alerting.noData !== undefined) {
+      const n = alerting.noData as Obj;
+      let ms = NaN;
+      try {
+        ms = isObj(n) && typeof n.after === 'string' ? parseDuration(n.after) : NaN;
+      } catch {
+        ms = NaN;
+      }
+      if (!(ms >= 5 * 60_000 && ms <= 7 * 86_400_000 && ms % 60_000 === 0)) errors.push('alerting.noData.after: must be a duration of whole minutes from 5m to 7d, e.g. "15m"');
+      else noData = { afterMs: ms };
+    }
     if (alerting.policy !== undefined) {
       for (const p of validatePolicy(alerting.policy, nominalPeriodMs(window))) errors.push(`alerting.policy.${p}`);
       policy = alerting.policy as BurnRatePolicy;
@@ -144,7 +163,12 @@ export function validateSloSpec(body: unknown): SloSpec {
     labels: stringMap(body.labels, 'labels', errors, LABEL_KEY),
     runbookUrl: runbookUrl as string | null,
     channels: Array.isArray(channels) ? (channels as string[]) : [],
-    alerting: { ...(policy ? { policy } : {}), ...(minEvents !== undefined ? { minEvents } : {}) },
+    alerting: {
+      ...(policy ? { policy } : {}),
+      ...(minEvents !== undefined ? { minEvents } : {}),
+      ...(budgetExhaustion ? { budgetExhaustion } : {}),
+      ...(noData ? { noData } : {}),
+    },
   };
   if (errors.length) throw new SloValidationError(errors);
   return spec;
@@ -164,8 +188,10 @@ function round(n: number): number {
 
 /** toJson renders a spec for the API (window and kinds as the user writes them). */
 export function specToJson(spec: SloSpec) {
+  const { noData, ...alerting } = spec.alerting;
   return {
     ...spec,
+    alerting: { ...alerting, ...(noData ? { noData: { after: formatDuration(noData.afterMs) } } : {}) },
     window: formatWindow(spec.window),
     selector: { ...spec.selector, spanKinds: spec.selector.spanKinds.map((k) => KIND_NAMES[k]) },
   };

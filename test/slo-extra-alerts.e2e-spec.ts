@@ -1,0 +1,48 @@
+import request from 'supertest';
+import { createTestDatabase, TestDatabase } from './support/test-database.js';
+import { startTestApp, TestApp } from './support/test-app.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('optional SLO alerts: budget exhaustion and no data', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await startTestApp(db.url, { FLUSH_INTERVAL_MS: '50', EVAL_INTERVAL_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('validates the options', async () => {
+    const base = { name: 'x', service: 's', indicator: { type: 'availability' }, objective: 99, window: '7d' };
+    const a = await request(t.server).post('/api/v1/slos').send({ ...base, alerting: { noData: { after: '30s' } } }).expect(400);
+    expect(a.body.message).toContain('alerting.noData.after');
+    const b = await request(t.server).post('/api/v1/slos').send({ ...base, alerting: { budgetExhaustion: { belowPercent: 0 } } }).expect(400);
+    expect(b.body.message).toContain('alerting.budgetExhaustion.belowPercent');
+  });
+
+  it('tickets when a service goes silent, and when the budget runs low', async () => {
+    const silent = await request(t.server)
+      .post('/api/v1/slos')
+      .send({ name: 'silent', service: 'ghost', indicator: { type: 'availability' }, objective: 99, window: '7d', alerting: { noData: { after: '15m' } } })
+      .expect(201);
+    expect(silent.body.alerting).toEqual({ noData: { after: '15m' } });
+    await request(t.server)
+      .post('/api/v1/slos')
+      .send({ name: 'spent', service: 'busy', indicator: { type: 'availability' }, objective: 99, window: '7d', alerting: { budgetExhaustion: { belowPercent: 50 }, minEvents: 1000000 } })
+      .expect(201);
+    const now = Date.now();
+    // 1% budget: 1 bad in 200 events leaves 50% of it; 2 bad leave none.
+    const spans = Array.from({ length: 200 }, (_, i) => ({ service: 'busy', operation: 'op', start: now - 1000, durationMs: 1, status: i < 2 ? 'error' : 'ok' }));
+    await request(t.server).post('/api/v1/spans').set('Content-Type', 'application/json').send(JSON.stringify(spans)).expect(200);
+    await sleep(2200);
+    const open = (await request(t.server).get('/api/v1/alerts').expect(200)).body as { alertname: string; severity: string; labels: Record<string, string> }[];
+    const names = open.map((a) => `${a.alertname}:${a.labels.slo}:${a.severity}`).sort();
+    // minEvents keeps the burn-rate alerts quiet here, so only the two optional alerts fire.
+    expect(names).toEqual(['SloErrorBudgetExhausted:spent:ticket', 'SloNoData:silent:ticket']);
+  });
+});
