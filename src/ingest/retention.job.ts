@@ -31,6 +31,12 @@ export class RetentionJob {
     const hourCutoff = (nowMs - this.config.retention.hourDays * 86_400_000) / 1000;
     const [, minuteRows] = await this.dataSource.query(`DELETE FROM red_minute WHERE bucket < to_timestamp($1)`, [minuteCutoff]);
     const [, hourRows] = await this.dataSource.query(`DELETE FROM red_hour WHERE bucket < to_timestamp($1)`, [hourCutoff]);
+    // SLO counts follow the same retention; rows of deleted SLOs (written by a batch
+    // in flight while the SLO was deleted) go too.
+    await this.dataSource.query(`DELETE FROM sli_minute WHERE bucket < to_timestamp($1) OR slo_id NOT IN (SELECT id FROM slos)`, [minuteCutoff]);
+    await this.dataSource.query(`DELETE FROM sli_hour WHERE bucket < to_timestamp($1) OR slo_id NOT IN (SELECT id FROM slos)`, [hourCutoff]);
+    // Delivered notifications are history, not work: keep them as long as hour data.
+    await this.dataSource.query(`DELETE FROM notifications WHERE status = 'sent' AND sent_at < to_timestamp($1)`, [hourCutoff]);
     return { minuteRows: Number(minuteRows), hourRows: Number(hourRows) };
   }
 }
