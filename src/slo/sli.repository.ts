@@ -28,9 +28,11 @@ export class SliRepository {
   }
 
   /**
-   * loadSums answers many (SLO, range) sums with one query per table: the
-   * distinct ranges are shared by all SLOs (rolling windows evaluated at the
-   * same instant have the same bounds), so each becomes one FILTER column.
+   * loadSums answers many (SLO, range) sums with one query per table. The
+   * distinct ranges are shared by all SLOs (windows evaluated at the same
+   * instant have the same bounds), and the query joins on them, so it reads
+   * exactly the rows inside some range — never the whole span between the
+   * oldest and newest edge, which for minute rows would be days of data.
    */
   async loadSums(m: EntityManager, sloIds: string[], ranges: Range[]): Promise<SumLookup> {
     const parts = { sli_hour: new Map<string, Range>(), sli_minute: new Map<string, Range>() };
@@ -40,31 +42,60 @@ export class SliRepository {
       for (const r of split.minutes) parts.sli_minute.set(key(r), r);
     }
     const result = new Map<string, EventCounts>();
-    for (const table of ['sli_hour', 'sli_minute'] as const) {
-      const list = [...parts[table].values()];
-      if (list.length === 0 || sloIds.length === 0) continue;
-      const params: unknown[] = [sloIds];
-      const cols = list.map(([f, t], i) => {
-        const cond = `bucket >= to_timestamp($${params.push(f / 1000)}) AND bucket < to_timestamp($${params.push(t / 1000)})`;
-        return `SUM(good) FILTER (WHERE ${cond}) AS g${i}, SUM(total) FILTER (WHERE ${cond}) AS t${i}`;
-      });
-      const min = Math.min(...list.map((r) => r[0]));
-      const max = Math.max(...list.map((r) => r[1]));
-      const rows: Record<string, string | number | null>[] = await m.query(
-        `SELECT slo_id, ${cols.join(', ')} FROM ${table}
-         WHERE slo_id = ANY($1::uuid[]) AND bucket >= to_timestamp($${params.push(min / 1000)}) AND bucket < to_timestamp($${params.push(max / 1000)})
-         GROUP BY slo_id`,
-        params,
-      );
-      for (const row of rows) {
-        list.forEach((r, i) => {
-          const g = Number(row[`g${i}`] ?? 0);
-          const t = Number(row[`t${i}`] ?? 0);
-          if (t > 0 || g > 0) result.set(`${row.slo_id}|${table}|${key(r)}`, { good: g, total: t });
-        });
-      }
+    if (sloIds.length > 0) {
+      await this.sumHours(m, sloIds, [...parts.sli_hour.values()], result);
+      await this.sumMinutes(m, sloIds, [...parts.sli_minute.values()], result);
     }
     return new SumLookup(result);
+  }
+
+  /**
+   * Hour ranges nest (the 30-day window holds the 3-day one): every hour row
+   * between the oldest start and the end is needed anyway, so one scan with a
+   * FILTER per range reads each row once.
+   */
+  private async sumHours(m: EntityManager, sloIds: string[], list: Range[], result: Map<string, EventCounts>): Promise<void> {
+    if (list.length === 0) return;
+    const params: unknown[] = [sloIds];
+    const cols = list.map(([f, t], i) => {
+      const cond = `bucket >= to_timestamp($${params.push(f / 1000)}) AND bucket < to_timestamp($${params.push(t / 1000)})`;
+      return `SUM(good) FILTER (WHERE ${cond}) AS g${i}, SUM(total) FILTER (WHERE ${cond}) AS t${i}`;
+    });
+    const min = Math.min(...list.map((r) => r[0]));
+    const max = Math.max(...list.map((r) => r[1]));
+    const rows: Record<string, string | number | null>[] = await m.query(
+      `SELECT slo_id, ${cols.join(', ')} FROM sli_hour
+       WHERE slo_id = ANY($1::uuid[]) AND bucket >= to_timestamp($${params.push(min / 1000)}) AND bucket < to_timestamp($${params.push(max / 1000)})
+       GROUP BY slo_id`,
+      params,
+    );
+    for (const row of rows) {
+      list.forEach((r, i) => {
+        const total = Number(row[`t${i}`] ?? 0);
+        if (total > 0) result.set(`${row.slo_id}|sli_hour|${key(r)}`, { good: Number(row[`g${i}`] ?? 0), total });
+      });
+    }
+  }
+
+  /**
+   * Minute ranges are short edges far apart (the first minutes of each
+   * window): joining on them reads only rows inside some edge, never the
+   * days of minute rows between them.
+   */
+  private async sumMinutes(m: EntityManager, sloIds: string[], list: Range[], result: Map<string, EventCounts>): Promise<void> {
+    if (list.length === 0) return;
+    const rows: { slo_id: string; idx: string; good: number; total: number }[] = await m.query(
+      `SELECT x.slo_id, r.idx, SUM(x.good) AS good, SUM(x.total) AS total
+       FROM unnest($2::double precision[], $3::double precision[]) WITH ORDINALITY AS r(f, t, idx)
+       JOIN sli_minute x ON x.bucket >= to_timestamp(r.f) AND x.bucket < to_timestamp(r.t)
+       WHERE x.slo_id = ANY($1::uuid[])
+       GROUP BY x.slo_id, r.idx`,
+      [sloIds, list.map((r) => r[0] / 1000), list.map((r) => r[1] / 1000)],
+    );
+    for (const row of rows) {
+      const r = list[Number(row.idx) - 1];
+      result.set(`${row.slo_id}|sli_minute|${key(r)}`, { good: Number(row.good), total: Number(row.total) });
+    }
   }
 
   async deleteCounts(m: EntityManager, sloId: string): Promise<void> {
