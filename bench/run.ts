@@ -13,6 +13,7 @@
  * BENCH_ROUNDS (default 5), BENCH_CPU_PROF=<dir> (profile the ingest server
  * and print the top self-time functions of each server process).
  */
+import { runEvaluationBench, type EvalFigure } from './eval.js';
 import { mkdirSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -178,6 +179,21 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
+/** evalRows: tick time per case, the 10,000-SLO target, and the 30-day / 7-day cost ratio. */
+function evalRows(figures: EvalFigure[]): [string, string, string, number | undefined][] {
+  const at = (n: number, w: string) => figures.find((f) => f.slos === n && f.window === w);
+  const rows: [string, string, string, number | undefined][] = figures.map((f) => [
+    `eval tick ${fmtInt(f.slos)} SLOs, ${f.window}`,
+    `${fmtMs(f.tickMs)} (evaluate ${fmtMs(f.evaluateOnlyMs)})`,
+    f.slos === 10_000 ? '<= 1,000 ms' : '',
+    f.slos === 10_000 ? f.tickMs / 1000 : undefined,
+  ]);
+  const long = at(10_000, '30d');
+  const short = at(10_000, '7d');
+  if (long && short) rows.push(['eval tick 30d / 7d (10,000 SLOs)', (long.tickMs / short.tickMs).toFixed(2), '<= 1.2', long.tickMs / short.tickMs / 1.2]);
+  return rows;
+}
+
 async function main(): Promise<void> {
   log(`Burnwatch bench — node ${process.version}, ${os.cpus().length} cores, load average ${loadavg()} (other work on the machine skews every figure)`);
   const bodies = buildBodies(DISTINCT_BODIES, SPANS_PER_BODY, Date.now());
@@ -201,6 +217,7 @@ async function main(): Promise<void> {
   let proto: E2eFigures;
   let json: E2eFigures;
   let scrape: ScrapeFigures;
+  let evalFigures: EvalFigure[];
   cleanup = async () => {
     await server?.stop();
     await infra?.stop();
@@ -228,6 +245,10 @@ async function main(): Promise<void> {
     log(`\n/metrics with ${fmtInt(SCRAPE.services * SCRAPE.operations)} active series (fresh server process):`);
     server = await startServer({ databaseUrl: infra.url, env: { SERIES_LIMIT_PER_SERVICE: '1000' } });
     scrape = await scrapeRounds(server);
+    await server.stop();
+
+    log('\nEvaluation ticks (issue 4): window sums, pure core and stored snapshots, in this process on the same database:');
+    evalFigures = await runEvaluationBench(infra.url);
   } finally {
     await cleanup();
   }
@@ -239,6 +260,7 @@ async function main(): Promise<void> {
     [`/metrics scrape (${fmtInt(scrape.series)} series)`, fmtMs(scrape.ms), '<= 250 ms', scrape.ms / 250],
     ['e2e / reader-only (protobuf)', proto.spansPerSec && readerProto ? (proto.spansPerSec / readerProto).toFixed(3) : 'n/a', '', undefined],
     ['reader-only JSON spans/s', fmtInt(readerJson), '', undefined],
+    ...evalRows(evalFigures),
     [`protobuf p50 / p99 @${CONCURRENCY}`, `${fmtMs(proto.p50)} / ${fmtMs(proto.p99)}`, '', undefined],
     [`JSON p50 / p99 @${CONCURRENCY}`, `${fmtMs(json.p50)} / ${fmtMs(json.p99)}`, '', undefined],
     ['/metrics server CPU per scrape', `${scrape.cpuMs.toFixed(0)} ms (${(scrape.bytes / 1e6).toFixed(1)} MB)`, '', undefined],

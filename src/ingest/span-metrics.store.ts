@@ -4,6 +4,13 @@ import { PROM_BOUNDS_SECONDS, type RedRow } from './aggregate/aggregator.js';
 
 interface SeriesTotals {
   labels: string;
+  /** Line prefixes built once per series: a scrape then only appends numbers. */
+  okPrefix: string;
+  errorPrefix: string;
+  bucketPrefixes: string[];
+  infPrefix: string;
+  sumPrefix: string;
+  countPrefix: string;
   calls: number;
   errors: number;
   sumSeconds: number;
@@ -45,7 +52,21 @@ export class SpanMetricsStore {
     for (const r of rows) {
       let t = this.series.get(r.seriesKey);
       if (!t) {
-        t = { labels: renderLabels(r), calls: 0, errors: 0, sumSeconds: 0, buckets: new Array(PROM_BOUNDS_SECONDS.length).fill(0) };
+        const labels = renderLabels(r);
+        const h = 'traces_span_metrics_duration_seconds';
+        t = {
+          labels,
+          okPrefix: `traces_span_metrics_calls_total{${labels},status_code="STATUS_CODE_UNSET"} `,
+          errorPrefix: `traces_span_metrics_calls_total{${labels},status_code="STATUS_CODE_ERROR"} `,
+          bucketPrefixes: PROM_BOUNDS_SECONDS.map((b) => `${h}_bucket{${labels},le="${b}"} `),
+          infPrefix: `${h}_bucket{${labels},le="+Inf"} `,
+          sumPrefix: `${h}_sum{${labels}} `,
+          countPrefix: `${h}_count{${labels}} `,
+          calls: 0,
+          errors: 0,
+          sumSeconds: 0,
+          buckets: new Array(PROM_BOUNDS_SECONDS.length).fill(0),
+        };
         this.series.set(r.seriesKey, t);
       }
       t.calls += r.calls;
@@ -66,20 +87,18 @@ export class SpanMetricsStore {
     ];
     for (const t of this.series.values()) {
       const ok = t.calls - t.errors;
-      if (ok > 0) out.push(`traces_span_metrics_calls_total{${t.labels},status_code="STATUS_CODE_UNSET"} ${fmt(ok)}`);
-      if (t.errors > 0) out.push(`traces_span_metrics_calls_total{${t.labels},status_code="STATUS_CODE_ERROR"} ${fmt(t.errors)}`);
+      if (ok > 0) out.push(t.okPrefix + fmt(ok));
+      if (t.errors > 0) out.push(t.errorPrefix + fmt(t.errors));
     }
     out.push(
       '# HELP traces_span_metrics_duration_seconds Span durations.',
       '# TYPE traces_span_metrics_duration_seconds histogram',
     );
     for (const t of this.series.values()) {
-      for (let i = 0; i < PROM_BOUNDS_SECONDS.length; i++) {
-        out.push(`traces_span_metrics_duration_seconds_bucket{${t.labels},le="${PROM_BOUNDS_SECONDS[i]}"} ${fmt(t.buckets[i])}`);
-      }
-      out.push(`traces_span_metrics_duration_seconds_bucket{${t.labels},le="+Inf"} ${fmt(t.calls)}`);
-      out.push(`traces_span_metrics_duration_seconds_sum{${t.labels}} ${fmt(t.sumSeconds)}`);
-      out.push(`traces_span_metrics_duration_seconds_count{${t.labels}} ${fmt(t.calls)}`);
+      for (let i = 0; i < t.bucketPrefixes.length; i++) out.push(t.bucketPrefixes[i] + fmt(t.buckets[i]));
+      out.push(t.infPrefix + fmt(t.calls));
+      out.push(t.sumPrefix + fmt(t.sumSeconds));
+      out.push(t.countPrefix + fmt(t.calls));
     }
     return out.join('\n') + '\n';
   }

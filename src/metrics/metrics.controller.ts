@@ -12,6 +12,7 @@ export class MetricsController {
   @Header('Cache-Control', 'no-store')
   async scrape(@Res() res: Response): Promise<void> {
     const body = await this.metrics.render();
-    res.type(this.metrics.registry.contentType).send(body);
+    // res.end, not res.send: Express would hash a multi-megabyte body for an ETag nobody uses.
+    res.type(this.metrics.registry.contentType).end(body);
   }
 }

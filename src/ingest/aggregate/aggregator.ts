@@ -92,7 +92,9 @@ export class BatchAggregator {
   private readonly registry: SeriesRegistry;
   private readonly boundsMs: readonly number[];
   private readonly maxExemplars: number;
-  private cells = new Map<string, Cell>();
+  /** minute → series key → cell: two lookups instead of building a `${minute}|${key}` string per span. */
+  private cells = new Map<number, Map<string, Cell>>();
+  private cellTotal = 0;
   private spans = 0;
   private overflowSpans = 0;
   private overflowByService: Record<string, number> = {};
@@ -105,7 +107,7 @@ export class BatchAggregator {
 
   /** (series, minute) cells in the batch: lets the flusher flush early when a batch grows large. */
   get cellCount(): number {
-    return this.cells.size;
+    return this.cellTotal;
   }
 
   /**
@@ -128,16 +130,20 @@ export class BatchAggregator {
       this.overflowByService[service] = (this.overflowByService[service] ?? 0) + 1;
     }
 
-    // minuteMs has no '|', so the first '|' separates it from the series key.
-    const cellKey = `${minuteMs}|${seriesKey}`;
-    let cell = this.cells.get(cellKey);
+    let minute = this.cells.get(minuteMs);
+    if (minute === undefined) {
+      minute = new Map();
+      this.cells.set(minuteMs, minute);
+    }
+    let cell = minute.get(seriesKey);
     if (cell === undefined) {
       cell = {
         row: { minuteMs, seriesKey, labels, calls: 0, errors: 0, durationSumMs: 0, exemplars: { errors: [], slowest: [] } },
         histogram: new LogHistogram(),
         buckets: new Array<number>(this.boundsMs.length).fill(0),
       };
-      this.cells.set(cellKey, cell);
+      minute.set(seriesKey, cell);
+      this.cellTotal++;
     }
 
     const d = span.durationMs;
@@ -145,8 +151,13 @@ export class BatchAggregator {
     row.calls += n;
     row.durationSumMs += d * n;
     cell.histogram.add(d, n);
-    const k = this.boundsMs.findIndex((b) => d <= b);
-    if (k >= 0) cell.buckets[k] += n;
+    const bounds = this.boundsMs;
+    for (let k = 0; k < bounds.length; k++) {
+      if (d <= bounds[k]) {
+        cell.buckets[k] += n;
+        break;
+      }
+    }
     if (event.error) row.errors += n;
 
     if (span.traceId !== '') {
@@ -159,10 +170,12 @@ export class BatchAggregator {
   /** Returns the batch's rows and counters and starts an empty batch. */
   drain(): DrainResult {
     const red: RedRow[] = [];
-    for (const cell of this.cells.values()) {
-      let acc = 0;
-      const promBuckets = cell.buckets.map((c) => (acc += c));
-      red.push({ ...cell.row, histogram: cell.histogram.toJSON(), promBuckets });
+    for (const minute of this.cells.values()) {
+      for (const cell of minute.values()) {
+        let acc = 0;
+        const promBuckets = cell.buckets.map((c) => (acc += c));
+        red.push({ ...cell.row, histogram: cell.histogram.toJSON(), promBuckets });
+      }
     }
     red.sort(compareRows);
     const result: DrainResult = {
@@ -172,6 +185,7 @@ export class BatchAggregator {
       overflowSpansByService: this.overflowByService,
     };
     this.cells = new Map();
+    this.cellTotal = 0;
     this.spans = 0;
     this.overflowSpans = 0;
     this.overflowByService = {};
