@@ -34,11 +34,15 @@ export class Slos1795312900000 implements MigrationInterface {
         )`);
       await q.query(`CREATE INDEX ${table}_bucket_idx ON ${table} (bucket)`);
     }
+    // The latest snapshot is derived data, rewritten every tick: UNLOGGED
+    // (no WAL; emptied after a crash, refilled by the next tick) and json
+    // (stored as text, not parsed into jsonb) keep a tick of thousands of
+    // SLOs from being dominated by writing them.
     await q.query(`
-      CREATE TABLE slo_status (
+      CREATE UNLOGGED TABLE slo_status (
         slo_id       uuid PRIMARY KEY REFERENCES slos(id) ON DELETE CASCADE,
         evaluated_at timestamptz NOT NULL,
-        status       jsonb NOT NULL
+        status       json NOT NULL
       )`);
     // One row: the last evaluation tick (slot start) any replica completed,
     // so a tick is evaluated once however many replicas' timers fire for it.

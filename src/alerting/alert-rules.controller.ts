@@ -4,6 +4,7 @@ import { RequireScope } from '../common/auth.guard.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { symptomRuleToJson, validateSymptomRule } from '../evaluation/symptom-rule.js';
 import { AlertRule, AlertRuleRepository } from './alert-rule.repository.js';
+import { isUuid } from '../common/patterns.js';
 
 const EXAMPLE = {
   name: 'checkout-5xx',
@@ -33,7 +34,7 @@ export class AlertRulesController {
   constructor(private readonly rules: AlertRuleRepository) {}
 
   private async find(id: string): Promise<AlertRule> {
-    const r = /^[0-9a-f-]{36}$/i.test(id) ? await this.rules.get(id) : undefined;
+    const r = isUuid(id) ? await this.rules.get(id) : undefined;
     if (!r) throw notFound(`alert rule ${id} not found`);
     return r;
   }

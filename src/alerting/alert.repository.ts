@@ -44,6 +44,29 @@ export function toState(r: AlertRow): AlertState {
   };
 }
 
+/** alertView is an incident as the API and notifications show it: camelCase, ISO times. */
+export function alertView(a: AlertRow) {
+  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  return {
+    id: a.id,
+    fingerprint: a.fingerprint,
+    source: a.source,
+    sourceId: a.source_id,
+    alertname: a.alertname,
+    severity: a.severity,
+    service: a.service,
+    state: a.state,
+    labels: a.labels,
+    annotations: a.annotations,
+    value: a.value,
+    details: a.details,
+    activeAt: iso(a.active_at),
+    firedAt: iso(a.fired_at),
+    resolvedAt: iso(a.resolved_at),
+    lastSentAt: iso(a.last_sent_at),
+  };
+}
+
 export interface AlertSource {
   source: 'slo' | 'rule';
   sourceId: string;

@@ -2,32 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { notFound } from '../common/errors.js';
 import { SloEvaluationService, TickResult } from '../slo/slo-evaluation.service.js';
 import { AlertMetrics } from './alert-metrics.js';
-import { AlertFilter, AlertRepository, AlertRow } from './alert.repository.js';
+import { AlertFilter, AlertRepository, alertView as view } from './alert.repository.js';
 import { SloAlertsService } from './slo-alerts.service.js';
 import { RuleAlertsService } from './rule-alerts.service.js';
 import { NotifyPlanner } from '../notify/notify-planner.service.js';
-
-function view(a: AlertRow) {
-  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-  return {
-    id: a.id,
-    fingerprint: a.fingerprint,
-    source: a.source,
-    sourceId: a.source_id,
-    alertname: a.alertname,
-    severity: a.severity,
-    service: a.service,
-    state: a.state,
-    labels: a.labels,
-    annotations: a.annotations,
-    value: a.value,
-    details: a.details,
-    activeAt: iso(a.active_at),
-    firedAt: iso(a.fired_at),
-    resolvedAt: iso(a.resolved_at),
-    lastSentAt: iso(a.last_sent_at),
-  };
-}
+import { isUuid } from '../common/patterns.js';
 
 /**
  * AlertingService runs one evaluation tick end to end — SLO statuses, then
@@ -61,7 +40,7 @@ export class AlertingService {
   }
 
   async get(id: string) {
-    const found = /^[0-9a-f-]{36}$/i.test(id) ? await this.alerts.get(id) : undefined;
+    const found = isUuid(id) ? await this.alerts.get(id) : undefined;
     if (!found) throw notFound(`alert ${id} not found`);
     return { ...view(found.alert), transitions: found.transitions.map((t) => ({ ...t, at: new Date(t.at).toISOString() })) };
   }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../common/auth.guard.js';
 import { badRequest } from '../common/errors.js';
 import { AlertingService } from './alerting.service.js';
+import { isUuid } from '../common/patterns.js';
 
 const STATES = ['active', 'all', 'pending', 'firing', 'resolved', 'cancelled'];
 
@@ -21,7 +22,7 @@ export class AlertsController {
   @ApiQuery({ name: 'limit', required: false })
   list(@Query('state') state?: string, @Query('severity') severity?: string, @Query('slo') slo?: string, @Query('service') service?: string, @Query('limit') limit?: string) {
     if (state !== undefined && !STATES.includes(state)) throw badRequest(`state: expected one of ${STATES.join(', ')}`);
-    if (slo !== undefined && !/^[0-9a-f-]{36}$/i.test(slo)) throw badRequest('slo: expected an SLO id');
+    if (slo !== undefined && !isUuid(slo)) throw badRequest('slo: expected an SLO id');
     return this.alerting.list({ state, severity, sloId: slo, service, limit: limit === undefined ? undefined : Number(limit) });
   }
 

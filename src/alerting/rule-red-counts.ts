@@ -3,12 +3,10 @@ import { splitRange, type Range } from '../evaluation/minute-ranges.js';
 import type { RedCounts, RedSums, SymptomSelector } from '../evaluation/symptom-rule.js';
 import { mergeBucketJson } from '../ingest/aggregate/log-histogram.js';
 import { histogramFromStored } from '../ingest/red.repository.js';
+import { globSource, isGlob } from '../common/patterns.js';
 
 const key = (table: string, r: Range) => `${table}|${r[0]}|${r[1]}`;
 
-function globToRegex(glob: string): string {
-  return `^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`;
-}
 
 /**
  * loadRuleCounts answers a rule's window sums from the stored RED rows of
@@ -25,8 +23,8 @@ export async function loadRuleCounts(m: EntityManager, selector: SymptomSelector
   const params: unknown[] = [selector.service, selector.spanKinds.map((k) => `SPAN_KIND_${k.toUpperCase()}`)];
   let opFilter = '';
   if (selector.operations.length > 0) {
-    const exact = selector.operations.filter((o) => !/[*?]/.test(o));
-    const globs = selector.operations.filter((o) => /[*?]/.test(o)).map(globToRegex);
+    const exact = selector.operations.filter((o) => !isGlob(o));
+    const globs = selector.operations.filter((o) => isGlob(o)).map(globSource);
     opFilter = `AND (s.span_name = ANY($${params.push(exact)}::text[]) OR s.span_name ~ ANY($${params.push(globs)}::text[]))`;
   }
   const sums = new Map<string, RedSums>();

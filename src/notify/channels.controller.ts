@@ -5,6 +5,7 @@ import { badRequest, conflict, notFound } from '../common/errors.js';
 import { ChannelRepository } from './channel.repository.js';
 import { Channel, redact, validateChannel } from './channel.types.js';
 import { Dispatcher } from './dispatcher.service.js';
+import { isUuid } from '../common/patterns.js';
 
 function parse(body: unknown) {
   const v = validateChannel(body);
@@ -23,7 +24,7 @@ export class ChannelsController {
   ) {}
 
   private async find(id: string): Promise<Channel> {
-    const c = /^[0-9a-f-]{36}$/i.test(id) ? await this.channels.get(id) : undefined;
+    const c = isUuid(id) ? await this.channels.get(id) : undefined;
     if (!c) throw notFound(`channel ${id} not found`);
     return c;
   }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../common/auth.guard.js';
 import { badRequest, notFound } from '../common/errors.js';
 import { OutboxRepository, OutboxRow } from './outbox.repository.js';
+import { isUuid } from '../common/patterns.js';
 
 const STATUSES = ['pending', 'sending', 'sent', 'dead'];
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -33,7 +34,7 @@ export class NotificationsController {
   @ApiQuery({ name: 'alert', required: false })
   async list(@Query('status') status?: string, @Query('alert') alert?: string, @Query('limit') limit?: string) {
     if (status !== undefined && !STATUSES.includes(status)) throw badRequest(`status: expected one of ${STATUSES.join(', ')}`);
-    if (alert !== undefined && !/^[0-9a-f-]{36}$/i.test(alert)) throw badRequest('alert: expected an alert id');
+    if (alert !== undefined && !isUuid(alert)) throw badRequest('alert: expected an alert id');
     const n = Math.min(Math.max(Number(limit ?? 100) || 100, 1), 1000);
     return (await this.outbox.list({ status, alertId: alert, limit: n })).map(view);
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
-import type { AlertRow } from '../alerting/alert.repository.js';
+import { alertView, type AlertRow } from '../alerting/alert.repository.js';
 import { ChannelRepository } from './channel.repository.js';
 import type { Channel } from './channel.types.js';
 import { planNotification } from './notification-plan.js';
@@ -11,22 +11,8 @@ import { SilenceRepository } from './silence.repository.js';
 
 /** snapshot is what a notification says about its alert, frozen when it is queued. */
 export function snapshot(a: AlertRow) {
-  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-  return {
-    id: a.id,
-    fingerprint: a.fingerprint,
-    alertname: a.alertname,
-    severity: a.severity,
-    state: a.state,
-    service: a.service,
-    labels: a.labels,
-    annotations: a.annotations,
-    value: a.value,
-    details: a.details,
-    activeAt: iso(a.active_at),
-    firedAt: iso(a.fired_at),
-    resolvedAt: iso(a.resolved_at),
-  };
+  const { source: _source, sourceId: _sourceId, lastSentAt: _lastSentAt, ...rest } = alertView(a);
+  return rest;
 }
 
 /**

@@ -4,6 +4,7 @@ import { RequireScope } from '../common/auth.guard.js';
 import { badRequest, notFound } from '../common/errors.js';
 import { validateMatchers, type Matcher } from './silence-matcher.js';
 import { SilenceRepository } from './silence.repository.js';
+import { isUuid } from '../common/patterns.js';
 
 /** SilencesController: mute notifications of matching alerts for a while (alerts still change state). */
 @ApiTags('silences')
@@ -49,7 +50,7 @@ export class SilencesController {
   @Get(':id')
   @RequireScope('read')
   async get(@Param('id') id: string) {
-    const s = /^[0-9a-f-]{36}$/i.test(id) ? await this.silences.get(id) : undefined;
+    const s = isUuid(id) ? await this.silences.get(id) : undefined;
     if (!s) throw notFound(`silence ${id} not found`);
     return s;
   }
@@ -58,6 +59,6 @@ export class SilencesController {
   @RequireScope('write')
   @HttpCode(204)
   async expire(@Param('id') id: string): Promise<void> {
-    if (!/^[0-9a-f-]{36}$/i.test(id) || !(await this.silences.expire(id, Date.now()))) throw notFound(`active silence ${id} not found`);
+    if (!isUuid(id) || !(await this.silences.expire(id, Date.now()))) throw notFound(`active silence ${id} not found`);
   }
 }

@@ -2,12 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { bucketIndex } from '../ingest/aggregate/log-histogram.js';
 import type { SloSpec } from './slo.types.js';
+import { globSource, isGlob } from '../common/patterns.js';
 
 const KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
 
-function globToRegex(glob: string): string {
-  return `^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`;
-}
 
 /**
  * BackfillRepository gives a new or edited SLO history at once by rebuilding
@@ -25,8 +23,8 @@ export class BackfillRepository {
     const params: unknown[] = [sloId, spec.service, spec.selector.spanKinds.map((k) => KIND_NAMES[k])];
     const where = [`s.service = $2`, `s.span_kind = ANY($3::text[])`, `NOT s.overflow`];
     if (spec.selector.operations.length > 0) {
-      const exact = spec.selector.operations.filter((o) => !/[*?]/.test(o));
-      const globs = spec.selector.operations.filter((o) => /[*?]/.test(o)).map(globToRegex);
+      const exact = spec.selector.operations.filter((o) => !isGlob(o));
+      const globs = spec.selector.operations.filter((o) => isGlob(o)).map(globSource);
       where.push(`(s.span_name = ANY($${params.push(exact)}::text[]) OR s.span_name ~ ANY($${params.push(globs)}::text[]))`);
     }
     for (const [k, v] of Object.entries(spec.selector.attributes)) {

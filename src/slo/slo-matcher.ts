@@ -1,5 +1,6 @@
 import type { SpanRecord } from '../ingest/span.model.js';
 import type { Slo } from './slo.types.js';
+import { globSource, isGlob } from '../common/patterns.js';
 
 /** Verdict of one span against one SLO. */
 export const NOT_COUNTED = 0;
@@ -16,10 +17,6 @@ interface CompiledSlo {
   judge: (span: SpanRecord, error: boolean) => Verdict;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 's');
-}
 
 function httpStatus(span: SpanRecord): number | undefined {
   const v = span.attributes.get('http.response.status_code') ?? span.attributes.get('http.status_code');
@@ -29,7 +26,7 @@ function httpStatus(span: SpanRecord): number | undefined {
 
 function compile(slo: Slo): CompiledSlo {
   const ops = slo.selector.operations;
-  const exact = ops.filter((o) => !/[*?]/.test(o));
+  const exact = ops.filter((o) => !isGlob(o));
   const ind = slo.indicator;
   let judge: CompiledSlo['judge'];
   if (ind.type === 'availability') {
@@ -48,7 +45,7 @@ function compile(slo: Slo): CompiledSlo {
   return {
     id: slo.id,
     exact: ops.length === 0 ? undefined : new Set(exact),
-    globs: ops.filter((o) => /[*?]/.test(o)).map(globToRegExp),
+    globs: ops.filter((o) => isGlob(o)).map((g) => new RegExp(globSource(g), 's')),
     kinds: new Set(slo.selector.spanKinds),
     attributes: Object.entries(slo.selector.attributes),
     judge,

@@ -3,26 +3,24 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { SloStatus } from '../evaluation/slo-evaluator.js';
 
-/** SloMetrics exposes the latest SLO snapshots and the evaluator's own health. */
+/** Prometheus label values escape backslash, newline and double quote. */
+const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+
+/**
+ * SloMetrics exposes the latest SLO snapshots and the evaluator's own
+ * health. The per-SLO gauges are rendered as text at scrape time from the
+ * last published snapshots: setting ~40 labelled prom-client gauges per SLO
+ * on every tick cost more than evaluating 10,000 SLOs.
+ */
 @Injectable()
 export class SloMetrics {
-  private readonly objective: Gauge<'slo' | 'service'>;
-  private readonly sli: Gauge<'slo' | 'service' | 'window'>;
-  private readonly burn: Gauge<'slo' | 'service' | 'window'>;
-  private readonly budget: Gauge<'slo' | 'service'>;
-  private readonly events: Gauge<'slo' | 'service' | 'window' | 'kind'>;
   readonly evalDuration: Histogram;
   readonly lastSuccess: Gauge;
   readonly ticks: Counter<'role'>;
+  private latest: { name: string; service: string; status: SloStatus }[] = [];
 
   constructor(metrics: MetricsService) {
     const registers = [metrics.registry];
-    const l = ['slo', 'service'] as const;
-    this.objective = new Gauge({ name: 'burnwatch_slo_objective_ratio', help: 'SLO objective as a ratio (0.999).', labelNames: l, registers });
-    this.sli = new Gauge({ name: 'burnwatch_slo_sli_ratio', help: 'Good/total over the window.', labelNames: [...l, 'window'], registers });
-    this.burn = new Gauge({ name: 'burnwatch_slo_burn_rate', help: 'Error ratio / (1 - objective) over the window.', labelNames: [...l, 'window'], registers });
-    this.budget = new Gauge({ name: 'burnwatch_slo_error_budget_remaining_ratio', help: 'Share of the error budget left in the SLO window.', labelNames: l, registers });
-    this.events = new Gauge({ name: 'burnwatch_slo_events', help: 'Events over the window, by kind (good, total).', labelNames: [...l, 'window', 'kind'], registers });
     this.evalDuration = new Histogram({
       name: 'burnwatch_evaluation_duration_seconds',
       help: 'Duration of one evaluation tick (leader only).',
@@ -40,22 +38,36 @@ export class SloMetrics {
       labelNames: ['role'],
       registers,
     });
+    metrics.addText(() => this.render());
   }
 
-  /** publish replaces every SLO gauge, so deleted SLOs disappear from /metrics. */
+  /** publish replaces the snapshots shown, so deleted SLOs disappear from /metrics. */
   publish(snapshots: { name: string; service: string; status: SloStatus }[]): void {
-    for (const g of [this.objective, this.sli, this.burn, this.budget, this.events]) g.reset();
-    for (const { name, service, status } of snapshots) {
-      const base = { slo: name, service };
-      this.objective.set(base, status.objective / 100);
-      this.budget.set(base, status.budget.remainingFraction);
+    this.latest = snapshots;
+  }
+
+  private render(): string {
+    const objective: string[] = ['# HELP burnwatch_slo_objective_ratio SLO objective as a ratio (0.999).', '# TYPE burnwatch_slo_objective_ratio gauge'];
+    const sli: string[] = ['# HELP burnwatch_slo_sli_ratio Good/total over the window.', '# TYPE burnwatch_slo_sli_ratio gauge'];
+    const burn: string[] = ['# HELP burnwatch_slo_burn_rate Error ratio / (1 - objective) over the window.', '# TYPE burnwatch_slo_burn_rate gauge'];
+    const budget: string[] = [
+      '# HELP burnwatch_slo_error_budget_remaining_ratio Share of the error budget left in the SLO window.',
+      '# TYPE burnwatch_slo_error_budget_remaining_ratio gauge',
+    ];
+    const events: string[] = ['# HELP burnwatch_slo_events Events over the window, by kind (good, total).', '# TYPE burnwatch_slo_events gauge'];
+    for (const { name, service, status } of this.latest) {
+      const base = `slo="${esc(name)}",service="${esc(service)}"`;
+      objective.push(`burnwatch_slo_objective_ratio{${base}} ${status.objective / 100}`);
+      budget.push(`burnwatch_slo_error_budget_remaining_ratio{${base}} ${status.budget.remainingFraction}`);
       const windows = { ...status.windows, full: status.full };
       for (const [window, w] of Object.entries(windows)) {
-        if (w.sli !== null) this.sli.set({ ...base, window }, w.sli);
-        this.burn.set({ ...base, window }, w.burnRate);
-        this.events.set({ ...base, window, kind: 'good' }, w.good);
-        this.events.set({ ...base, window, kind: 'total' }, w.total);
+        const l = `${base},window="${window}"`;
+        if (w.sli !== null) sli.push(`burnwatch_slo_sli_ratio{${l}} ${w.sli}`);
+        burn.push(`burnwatch_slo_burn_rate{${l}} ${w.burnRate}`);
+        events.push(`burnwatch_slo_events{${l},kind="good"} ${w.good}`);
+        events.push(`burnwatch_slo_events{${l},kind="total"} ${w.total}`);
       }
     }
+    return [...objective, ...sli, ...burn, ...budget, ...events].join('\n') + '\n';
   }
 }

@@ -11,7 +11,7 @@ export class SloStatusRepository {
     if (statuses.length === 0) return;
     await m.query(
       `INSERT INTO slo_status (slo_id, evaluated_at, status)
-       SELECT id, to_timestamp($3), s FROM unnest($1::uuid[], $2::jsonb[]) AS t(id, s)
+       SELECT id, to_timestamp($3), s FROM unnest($1::uuid[], $2::json[]) AS t(id, s)
        WHERE EXISTS (SELECT 1 FROM slos WHERE slos.id = t.id)
        ON CONFLICT (slo_id) DO UPDATE SET evaluated_at = excluded.evaluated_at, status = excluded.status`,
       [statuses.map((s) => s.sloId), statuses.map((s) => JSON.stringify(s.status)), nowMs / 1000],

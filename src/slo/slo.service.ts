@@ -16,6 +16,7 @@ import type { Slo, SloSpec } from './slo.types.js';
 import { SloValidationError, specToJson, validateSloSpec, warningsFor } from './slo.validation.js';
 import { StoredCounts } from './stored-counts.js';
 import { statusToJson } from './slo-status.view.js';
+import { isUuid } from '../common/patterns.js';
 
 const MAX_HISTORY_POINTS = 2000;
 /** Backfill reaches back at least this far, so the 3-day alert tier has history even in a new calendar week. */
@@ -57,7 +58,7 @@ export class SloService {
   }
 
   async get(id: string): Promise<Slo> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(`SLO ${id} not found`);
+    if (!isUuid(id)) throw notFound(`SLO ${id} not found`);
     const slo = await this.repository.get(id);
     if (!slo) throw notFound(`SLO ${id} not found`);
     return slo;
