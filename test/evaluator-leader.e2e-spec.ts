@@ -45,6 +45,19 @@ describe('evaluation leadership across two instances on one database', () => {
     expect(ta.follower + tb.follower).toBeGreaterThanOrEqual(3);
   });
 
+  it('counts spans for an SLO created on the other instance within seconds', async () => {
+    const created = await request(a.server)
+      .post('/api/v1/slos')
+      .send({ name: 'made-on-a', service: 'replica-svc', indicator: { type: 'availability' }, objective: 99, window: '7d' })
+      .expect(201);
+    // b polls the SLO set every 2 s.
+    await sleep(2500);
+    const spans = Array.from({ length: 10 }, (_, i) => ({ service: 'replica-svc', operation: 'op', start: Date.now(), durationMs: 1, status: i < 3 ? 'error' : 'ok' }));
+    await request(b.server).post('/api/v1/spans').set('Content-Type', 'application/json').send(JSON.stringify(spans)).expect(200);
+    const [row] = await a.dataSource.query(`SELECT SUM(good) AS good, SUM(total) AS total FROM sli_minute WHERE slo_id = $1`, [created.body.id]);
+    expect({ good: Number(row.good), total: Number(row.total) }).toEqual({ good: 7, total: 10 });
+  });
+
   it('lets the survivor take over within one interval when the other stops', async () => {
     await a.close();
     const before = (await ticks(b)).leader;
