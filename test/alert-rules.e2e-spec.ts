@@ -1,8 +1,8 @@
 import request from 'supertest';
+import { until } from './support/wait.js';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('symptom rules', () => {
   let db: TestDatabase;
@@ -52,11 +52,24 @@ describe('symptom rules', () => {
       traceId: (i + 1).toString(16).padStart(32, '0'),
     }));
     await request(t.server).post('/api/v1/spans').set('Content-Type', 'application/json').send(JSON.stringify(spans)).expect(200);
-    await sleep(2200);
-    const open = (await request(t.server).get('/api/v1/alerts').expect(200)).body;
+    const open = await until('the rule alert', async () => {
+      const a = (await request(t.server).get('/api/v1/alerts').expect(200)).body;
+      return a.length > 0 && a;
+    });
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ alertname: 'api-5xx', source: 'rule', state: 'firing', severity: 'page', value: 0.25 });
     expect(open[0].details.topOperations[0]).toMatchObject({ operation: 'GET /orders/:id', errors: 10 });
     expect(open[0].details.topOperations[0].exampleTraceIds[0]).toMatch(/^0+[0-9a-f]+$/);
+  });
+
+  it('resolves the alert of a rule that is deleted while it fires', async () => {
+    const [rule] = (await request(t.server).get('/api/v1/alert-rules').expect(200)).body;
+    const [alert] = (await request(t.server).get('/api/v1/alerts').expect(200)).body;
+    await request(t.server).delete(`/api/v1/alert-rules/${rule.id}`).expect(204);
+    const resolved = await until('the orphan to resolve', async () => {
+      const a = (await request(t.server).get(`/api/v1/alerts/${alert.id}`).expect(200)).body;
+      return a.state === 'resolved' && a;
+    });
+    expect(resolved.transitions.map((x: { transition: string }) => x.transition)).toEqual(['firing', 'resolved']);
   });
 });

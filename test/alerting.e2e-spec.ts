@@ -1,11 +1,11 @@
 import request from 'supertest';
 import { SpanKind } from '@opentelemetry/api';
+import { until } from './support/wait.js';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 import { exportSpans, repeat, SpanSpec } from './support/otel.js';
 import { metricValue } from './support/metrics.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ENV = { FLUSH_INTERVAL_MS: '50', EVAL_INTERVAL_SECONDS: '1', PUBLIC_URL: 'https://burnwatch.example.com' };
 
 describe('burn-rate alerts from real traffic', () => {
@@ -43,7 +43,9 @@ describe('burn-rate alerts from real traffic', () => {
     const healthy: SpanSpec[] = [];
     for (let i = 60; i >= 2; i--) healthy.push(...repeat(100, { name: 'POST /checkout', kind: SpanKind.SERVER, durationMs: 30 }, thisMinute - i * 60_000));
     await exportSpans(t.baseUrl, 'protobuf', { 'service.name': 'shop' }, healthy);
-    await sleep(2200);
+    const tick = async () => Number((await t.dataSource.query(`SELECT last_tick_ms FROM evaluator_tick`))[0]?.last_tick_ms ?? 0);
+    const sent = Date.now();
+    await until('two ticks after the traffic', async () => (await tick()) >= sent + 1000);
     expect(await alerts()).toEqual([]);
   });
 
@@ -55,8 +57,10 @@ describe('burn-rate alerts from real traffic', () => {
       ...outage,
       ...repeat(50, { name: 'GET /products', kind: SpanKind.SERVER, durationMs: 5 }, thisMinute).map((s) => ({ ...s, startMs: now - 4000 })),
     ]);
-    await sleep(2200);
-    const open = await alerts('active');
+    const open = await until('the page alert', async () => {
+      const a = await alerts('active');
+      return a.length > 0 && a;
+    });
     expect(open).toHaveLength(1);
     const page = open[0];
     expect(page).toMatchObject({
@@ -88,7 +92,10 @@ describe('burn-rate alerts from real traffic', () => {
     const before = (await alerts('active'))[0];
     await t.close();
     t = await startTestApp(db.url, ENV, { listen: true });
-    await sleep(2200);
+    // Wait for two ticks of the new process: they must neither open a second alert nor fire again.
+    const ticks = async () => Number((await t.dataSource.query(`SELECT last_tick_ms FROM evaluator_tick`))[0]?.last_tick_ms ?? 0);
+    const first = await ticks();
+    await until('two ticks after the restart', async () => (await ticks()) >= first + 2000);
     const all = await alerts('all');
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ id: before.id, state: 'firing', activeAt: before.activeAt, firedAt: before.firedAt });
@@ -101,8 +108,10 @@ describe('burn-rate alerts from real traffic', () => {
     // a burn of ~4.5 (< 6 for the 6h/30m tier), while the ticket tiers (3 and 1) may still fire.
     const recovery = repeat(60_000, { name: 'POST /checkout', kind: SpanKind.SERVER, durationMs: 30 }, thisMinute).map((s, i) => ({ ...s, startMs: Date.now() - 3000 + (i % 2000) }));
     await exportSpans(t.baseUrl, 'protobuf', { 'service.name': 'shop' }, recovery);
-    await sleep(2200);
-    const all = await alerts('all');
+    const all = await until('the page to resolve', async () => {
+      const a = await alerts('all');
+      return a.some((x: { severity: string; state: string }) => x.severity === 'page' && x.state === 'resolved') && a.some((x: { severity: string }) => x.severity === 'ticket') && a;
+    });
     const page = all.find((a: { severity: string }) => a.severity === 'page');
     expect(page.state).toBe('resolved');
     expect(page.resolvedAt).not.toBeNull();

@@ -1,20 +1,12 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
+import { sleep, until } from './support/wait.js';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 import { startFakeSlack } from './support/fake-slack.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ENV = { NOTIFY_POLL_MS: '100', EVAL_INTERVAL_SECONDS: '3600', SLACK_MIN_INTERVAL_MS: '0', NOTIFY_MAX_ATTEMPTS: '3' };
 
-async function until(what: string, f: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const start = Date.now();
-  while (Date.now() - start < ms) {
-    if (await f()) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** queue puts one firing notification for a fresh alert in the outbox, as the evaluator would. */
 async function queue(t: TestApp, channelId: string, extra = ''): Promise<string> {

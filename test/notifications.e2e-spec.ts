@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { SpanKind } from '@opentelemetry/api';
+import { sleep, until } from './support/wait.js';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 import { exportSpans, repeat, SpanSpec } from './support/otel.js';
@@ -11,18 +12,8 @@ import { metricValue } from './support/metrics.js';
 const decode = (raw: string) =>
   raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SECRET_PATH = '/services/T000/B000/s3cr3t-webhook-token';
 
-async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, ms = 8000): Promise<T> {
-  const start = Date.now();
-  while (Date.now() - start < ms) {
-    const v = await f();
-    if (v) return v;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('notifications end to end: outage -> Slack + email, recovery -> resolved', () => {
   let db: TestDatabase;

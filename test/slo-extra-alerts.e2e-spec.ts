@@ -1,8 +1,8 @@
 import request from 'supertest';
+import { until } from './support/wait.js';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('optional SLO alerts: budget exhaustion and no data', () => {
   let db: TestDatabase;
@@ -39,8 +39,10 @@ describe('optional SLO alerts: budget exhaustion and no data', () => {
     // 1% budget: 1 bad in 200 events leaves 50% of it; 2 bad leave none.
     const spans = Array.from({ length: 200 }, (_, i) => ({ service: 'busy', operation: 'op', start: now - 1000, durationMs: 1, status: i < 2 ? 'error' : 'ok' }));
     await request(t.server).post('/api/v1/spans').set('Content-Type', 'application/json').send(JSON.stringify(spans)).expect(200);
-    await sleep(2200);
-    const open = (await request(t.server).get('/api/v1/alerts').expect(200)).body as { alertname: string; severity: string; labels: Record<string, string> }[];
+    const open = await until('both optional alerts', async () => {
+      const a = (await request(t.server).get('/api/v1/alerts').expect(200)).body as { alertname: string; severity: string; labels: Record<string, string> }[];
+      return a.length >= 2 && a;
+    });
     const names = open.map((a) => `${a.alertname}:${a.labels.slo}:${a.severity}`).sort();
     // minEvents keeps the burn-rate alerts quiet here, so only the two optional alerts fire.
     expect(names).toEqual(['SloErrorBudgetExhausted:spent:ticket', 'SloNoData:silent:ticket']);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { SpanKind } from '@opentelemetry/api';
+import { until } from './support/wait.js';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 import { exportSpans, repeat } from './support/otel.js';
@@ -149,9 +150,10 @@ describe('SLOs: definitions, exact counting, status, history', () => {
   });
 
   it('evaluates on schedule, stores a snapshot, and exposes SLO gauges on /metrics', async () => {
-    await new Promise((r) => setTimeout(r, 2500));
-    const [{ n }] = await t.dataSource.query(`SELECT count(*) AS n FROM slo_status`);
-    expect(Number(n)).toBeGreaterThanOrEqual(3);
+    await until('snapshots of the three SLOs', async () => {
+      const [{ n }] = await t.dataSource.query(`SELECT count(*) AS n FROM slo_status`);
+      return Number(n) >= 3;
+    });
     const m = (await api().get('/metrics').expect(200)).text;
     expect(metricValue(m, 'burnwatch_slo_objective_ratio', { slo: 'checkout-availability' })).toBeCloseTo(0.99, 12);
     expect(metricValue(m, 'burnwatch_slo_events', { slo: 'checkout-availability', window: '1h', kind: 'total' })).toBe(205);

@@ -27,6 +27,7 @@ export class AlertingService {
     const result = await this.evaluator.tick(nowMs, tickMs, async (m, statuses) => {
       await this.sloAlerts.step(m, statuses, nowMs);
       await this.ruleAlerts.step(m, nowMs);
+      await this.alerts.resolveOrphans(m, nowMs);
       // Outbox rows commit with the transitions that caused them.
       await this.planner.plan(m, nowMs);
     });
