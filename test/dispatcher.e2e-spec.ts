@@ -128,6 +128,24 @@ describe('dispatcher: retries, dead letters, leases, replicas', () => {
     }
   });
 
+  it('paces messages to one Slack webhook to about one a second', async () => {
+    await t.close();
+    t = await startTestApp(db.url, { ...ENV, SLACK_MIN_INTERVAL_MS: '1000' });
+    const slack = await startFakeSlack();
+    const at: number[] = [];
+    try {
+      const c = await channel(slack.url('/paced'));
+      for (let i = 0; i < 3; i++) await queue(t, c);
+      await until('three messages', () => {
+        while (at.length < slack.calls.length) at.push(Date.now());
+        return slack.calls.length === 3;
+      });
+      expect(at[2] - at[0]).toBeGreaterThanOrEqual(1800);
+    } finally {
+      await slack.close();
+    }
+  });
+
   it('sends each notification once with two instances draining the same outbox', async () => {
     const other = await startTestApp(db.url, ENV);
     const slack = await startFakeSlack();

@@ -23,7 +23,7 @@ export function backoffMs(attempt: number, random: (max: number) => number = (ma
  * with a lease), sends them outside any transaction, and records the
  * outcome. Delivery is at least once: a sender that dies mid-send leaves
  * its lease to lapse, and another replica sends again. Slack webhooks are
- * paced to about one message a second per channel within this process.
+ * paced to about one message a second per webhook within this process.
  */
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -80,13 +80,15 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     if (!channel) return this.outbox.markDead(row.id, 'channel was deleted');
     const type = channel.config.type;
     const now = Date.now();
-    if (type === 'slack') {
-      const last = this.lastSlackSend.get(channel.id) ?? 0;
+    if (channel.config.type === 'slack') {
+      // Paced per webhook URL, not per channel: two channels may share a webhook.
+      const hook = channel.config.webhookUrl;
+      const last = this.lastSlackSend.get(hook) ?? 0;
       if (now - last < this.config.notify.slackMinIntervalMs) {
         // Pacing is not a failure: the attempt is handed back uncounted.
         return this.outbox.retryAt(row.id, last + this.config.notify.slackMinIntervalMs, row.last_error ?? '', false);
       }
-      this.lastSlackSend.set(channel.id, now);
+      this.lastSlackSend.set(hook, now);
     }
     const payload = row.payload as { kind: NotificationKind; alert: AlertSnapshot };
     const result = await this.sender.send(channel, { kind: payload.kind, alert: payload.alert, publicUrl: this.config.publicUrl, sentAt: new Date(now).toISOString() });
