@@ -28,6 +28,24 @@ describe('foundation: health, readiness, errors, metrics', () => {
     expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['series', 'red_minute', 'red_hour', 'migrations']));
   });
 
+  it('works in UTC whatever zone the server is in, so hour buckets are UTC hours', async () => {
+    const admin = new pg.Client({ connectionString: process.env.TEST_ADMIN_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`ALTER DATABASE ${db.name} SET TimeZone = 'Asia/Kolkata'`);
+    await admin.end();
+    // New connections get the database default unless Burnwatch overrides it.
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    expect((await other.query('SHOW TimeZone')).rows[0].TimeZone).toBe('Asia/Kolkata');
+    await other.end();
+    await t.dataSource.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    const rows: { TimeZone: string; hour: Date }[] = await t.dataSource.query(
+      `SELECT current_setting('TimeZone') AS "TimeZone", date_trunc('hour', '2026-01-01T10:45:00Z'::timestamptz) AS hour`,
+    );
+    expect(rows[0].TimeZone).toBe('UTC');
+    expect(new Date(rows[0].hour).toISOString()).toBe('2026-01-01T10:00:00.000Z');
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const res = await request(t.server).get('/api/v1/nothing-here').expect(404);
     expect(res.body).toEqual({ error: 'not_found', message: expect.any(String) });

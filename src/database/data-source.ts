@@ -23,6 +23,9 @@ export function createDataSource(url: string, applicationName = 'burnwatch'): Da
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30000,
       query_timeout: 30000,
+      // Buckets are UTC: date_trunc('hour'|'day') must not follow a server
+      // whose zone is offset by half an hour (India, parts of Australia).
+      options: '-c TimeZone=UTC',
     },
   });
 }
