@@ -84,6 +84,15 @@ describe('sampling, cardinality, backpressure and many writers', () => {
     expect(metrics.text).toContain('burnwatch_series_overflow_spans_total{service="wide"} 8');
   });
 
+  it('flags a service whose spans look tail-sampled (nearly all errors) in the services API', async () => {
+    await exportSpans(t.baseUrl, 'protobuf', { 'service.name': 'errors-only' }, repeat(120, { name: 'op', kind: SpanKind.SERVER, durationMs: 3, error: true }, minute));
+    await exportSpans(t.baseUrl, 'protobuf', { 'service.name': 'healthy' }, repeat(120, { name: 'op', kind: SpanKind.SERVER, durationMs: 3 }, minute));
+    const res = await request(t.server).get('/api/v1/services?window=15m').expect(200);
+    const flag = (name: string) => res.body.services.find((s: { service: string }) => s.service === name).suspectedTailSampling;
+    expect(flag('errors-only')).toBe(true);
+    expect(flag('healthy')).toBe(false);
+  });
+
   it('answers 429 with Retry-After when more spans wait than MAX_INFLIGHT_SPANS', async () => {
     const spans = Array.from({ length: 1001 }, () => ({ service: 'big', operation: 'op', start: Date.now(), durationMs: 1, status: 'ok' }));
     const res = await request(t.server).post('/api/v1/spans').set('Content-Type', 'application/json').send(JSON.stringify(spans)).expect(429);
