@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/config.js';
+import { minuteHorizon } from '../slo/readable-range.js';
 import { EntityManager } from 'typeorm';
 import { fingerprint, stepAlert } from '../evaluation/alert-state.js';
 import { evaluationEnd, MINUTE_MS } from '../evaluation/minute-ranges.js';
@@ -20,6 +22,7 @@ export class RuleAlertsService {
   private readonly logger = new Logger('RuleAlerts');
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly rules: AlertRuleRepository,
     private readonly alerts: AlertRepository,
     private readonly attribution: AttributionRepository,
@@ -34,7 +37,13 @@ export class RuleAlertsService {
       try {
         const recorder = new RedRangeRecorder();
         evaluateSymptom(spec.condition, recorder, nowMs);
-        const counts = await loadRuleCounts(m, spec.selector, [...recorder.ranges.values()], spec.condition.type === 'latency');
+        const counts = await loadRuleCounts(
+          m,
+          spec.selector,
+          [...recorder.ranges.values()],
+          spec.condition.type === 'latency',
+          minuteHorizon(nowMs, this.config.retention.minuteDays),
+        );
         const result = evaluateSymptom(spec.condition, counts, nowMs);
         const labels = { ...spec.labels, alertname: spec.name, rule: spec.name, service: spec.selector.service, severity: spec.severity };
         const prev = current.get(fingerprint(labels));

@@ -3,6 +3,7 @@ import { splitRange, type Range } from '../evaluation/minute-ranges.js';
 import type { RedCounts, RedSums, SymptomSelector } from '../evaluation/symptom-rule.js';
 import { mergeBucketJson } from '../ingest/aggregate/log-histogram.js';
 import { histogramFromStored } from '../ingest/red.repository.js';
+import { readableRange } from '../slo/readable-range.js';
 import { globSource, isGlob } from '../common/patterns.js';
 
 const key = (table: string, r: Range) => `${table}|${r[0]}|${r[1]}`;
@@ -13,9 +14,17 @@ const key = (table: string, r: Range) => `${table}|${r[0]}|${r[1]}`;
  * its selector — hour rows for whole hours, minute rows at the edges — for
  * exactly the ranges the pure evaluator asked for.
  */
-export async function loadRuleCounts(m: EntityManager, selector: SymptomSelector, ranges: Range[], withHistogram: boolean): Promise<RedCounts> {
+export async function loadRuleCounts(
+  m: EntityManager,
+  selector: SymptomSelector,
+  ranges: Range[],
+  withHistogram: boolean,
+  minuteHorizonMs: number,
+): Promise<RedCounts> {
   const parts = new Map<string, { table: string; range: Range }>();
-  for (const [f, t] of ranges) {
+  for (const [f0, t0] of ranges) {
+    // A last-week baseline can reach past minute retention: read it by whole hours.
+    const [f, t] = readableRange(f0, t0, minuteHorizonMs);
     const split = splitRange(f, t);
     if (split.hours) parts.set(key('red_hour', split.hours), { table: 'red_hour', range: split.hours });
     for (const r of split.minutes) parts.set(key('red_minute', r), { table: 'red_minute', range: r });
@@ -49,7 +58,7 @@ export async function loadRuleCounts(m: EntityManager, selector: SymptomSelector
   }
   return {
     sum(fromMs: number, toMs: number): RedSums {
-      const split = splitRange(fromMs, toMs);
+      const split = splitRange(...readableRange(fromMs, toMs, minuteHorizonMs));
       const acc: RedSums = { calls: 0, errors: 0, histogram: { b: {}, z: 0 } };
       const add = (s: RedSums | undefined) => {
         if (!s) return;

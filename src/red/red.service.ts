@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/config.js';
+import { minuteHorizon, readableRange } from '../slo/readable-range.js';
 import { floorMinute } from '../evaluation/minute-ranges.js';
 import { histogramFromStored } from '../ingest/red.repository.js';
 import { LogHistogram } from '../ingest/aggregate/log-histogram.js';
@@ -37,12 +39,20 @@ function round(n: number): number {
 /** RedService answers "how is each service and operation doing" over a window, from stored rows. */
 @Injectable()
 export class RedService {
-  constructor(private readonly repository: RedQueryRepository) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repository: RedQueryRepository,
+  ) {}
 
-  /** The window ends with the current minute (which is included: it is flushed continuously). */
+  /**
+   * The window ends with the current minute (which is included: it is
+   * flushed continuously); a start older than minute retention is read by
+   * whole hours (see readableRange).
+   */
   private range(nowMs: number, windowMs: number): [number, number] {
     const end = floorMinute(nowMs) + 60_000;
-    return [end - windowMs, end];
+    const [from, to] = readableRange(end - windowMs, end, minuteHorizon(nowMs, this.config.retention.minuteDays));
+    return [from, to];
   }
 
   async services(nowMs: number, window: { label: string; ms: number }) {
@@ -53,7 +63,7 @@ export class RedService {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
       services: totals.map((t) => {
-        const s = summarize(t, window.ms);
+        const s = summarize(t, to - from);
         return {
           service: t.key[0],
           ...s,
@@ -71,7 +81,7 @@ export class RedService {
       window: window.label,
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      operations: totals.map((t) => ({ operation: t.key[1], spanKind: t.key[2], ...summarize(t, window.ms) })),
+      operations: totals.map((t) => ({ operation: t.key[1], spanKind: t.key[2], ...summarize(t, to - from) })),
     };
   }
 }

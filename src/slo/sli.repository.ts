@@ -4,6 +4,7 @@ import type { EventCounts } from '../evaluation/burn-rate.js';
 import { splitRange, HOUR_MS, type Range } from '../evaluation/minute-ranges.js';
 import type { WindowCounts } from '../evaluation/slo-evaluator.js';
 import type { SliRow } from './sli-accumulator.js';
+import { readableRange } from './readable-range.js';
 
 type Table = 'sli_minute' | 'sli_hour';
 
@@ -34,9 +35,10 @@ export class SliRepository {
    * exactly the rows inside some range — never the whole span between the
    * oldest and newest edge, which for minute rows would be days of data.
    */
-  async loadSums(m: EntityManager, sloIds: string[], ranges: Range[]): Promise<SumLookup> {
+  async loadSums(m: EntityManager, sloIds: string[], ranges: Range[], minuteHorizonMs: number): Promise<SumLookup> {
     const parts = { sli_hour: new Map<string, Range>(), sli_minute: new Map<string, Range>() };
-    for (const [from, to] of ranges) {
+    for (const [f, t] of ranges) {
+      const [from, to] = readableRange(f, t, minuteHorizonMs);
       const split = splitRange(from, to);
       if (split.hours) parts.sli_hour.set(key(split.hours), split.hours);
       for (const r of split.minutes) parts.sli_minute.set(key(r), r);
@@ -46,7 +48,7 @@ export class SliRepository {
       await this.sumHours(m, sloIds, [...parts.sli_hour.values()], result);
       await this.sumMinutes(m, sloIds, [...parts.sli_minute.values()], result);
     }
-    return new SumLookup(result);
+    return new SumLookup(result, minuteHorizonMs);
   }
 
   /**
@@ -123,12 +125,15 @@ function key(r: Range): string {
 
 /** SumLookup serves the pure core's WindowCounts from the sums loaded for one tick. */
 export class SumLookup {
-  constructor(private readonly sums: Map<string, EventCounts>) {}
+  constructor(
+    private readonly sums: Map<string, EventCounts>,
+    private readonly minuteHorizonMs: number,
+  ) {}
 
   countsFor(sloId: string): WindowCounts {
     return {
       sum: (fromMs: number, toMs: number): EventCounts => {
-        const split = splitRange(fromMs, toMs);
+        const split = splitRange(...readableRange(fromMs, toMs, this.minuteHorizonMs));
         let good = 0;
         let total = 0;
         const add = (table: Table, r: Range) => {

@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/config.js';
+import { minuteHorizon } from './readable-range.js';
 import { DataSource, EntityManager } from 'typeorm';
 import { evaluateSlo, type SloStatus } from '../evaluation/slo-evaluator.js';
 import { evaluationEnd } from '../evaluation/minute-ranges.js';
@@ -37,6 +39,7 @@ export class SloEvaluationService {
   private readonly logger = new Logger('Evaluator');
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly slos: SloRepository,
     private readonly sli: SliRepository,
@@ -53,7 +56,8 @@ export class SloEvaluationService {
       evaluateSlo(def, recorder, nowMs);
       if (slo.alerting.noData) recorder.sum(evaluationEnd(nowMs) - slo.alerting.noData.afterMs, evaluationEnd(nowMs));
     }
-    const sums = await this.sli.loadSums(m, slos.map((s) => s.id), [...recorder.ranges.values()]);
+    const horizon = minuteHorizon(nowMs, this.config.retention.minuteDays);
+    const sums = await this.sli.loadSums(m, slos.map((s) => s.id), [...recorder.ranges.values()], horizon);
     const out: Evaluated[] = [];
     for (const { slo, def } of defs) {
       try {

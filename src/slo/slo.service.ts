@@ -15,6 +15,7 @@ import { SloFilter, SloRepository } from './slo.repository.js';
 import type { Slo, SloSpec } from './slo.types.js';
 import { SloValidationError, specToJson, validateSloSpec, warningsFor } from './slo.validation.js';
 import { StoredCounts } from './stored-counts.js';
+import { minuteHorizon } from './readable-range.js';
 import { statusToJson } from './slo-status.view.js';
 import { isUuid } from '../common/patterns.js';
 
@@ -144,7 +145,7 @@ export class SloService {
     // Enough data before `from` for the longest window any point looks at.
     const earliest = Math.min(windowBounds(slo.window, from).startMs, floorMinute(from) - 3 * DAY_MS);
     const rows = await this.sli.series(slo.id, earliest - 3_600_000, floorMinute(to) + MINUTE_MS);
-    const counts = new StoredCounts(rows.hours, rows.minutes);
+    const counts = new StoredCounts(rows.hours, rows.minutes, minuteHorizon(nowMs, this.config.retention.minuteDays));
     const approxUntil = slo.approximateUntil ? Date.parse(slo.approximateUntil) : null;
     const points = [];
     for (let t = from; t <= to; t += step) {

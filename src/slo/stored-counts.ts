@@ -2,6 +2,7 @@ import type { EventCounts } from '../evaluation/burn-rate.js';
 import { HOUR_MS, MINUTE_MS, splitRange } from '../evaluation/minute-ranges.js';
 import type { WindowCounts } from '../evaluation/slo-evaluator.js';
 import type { SliRow } from './sli-accumulator.js';
+import { readableRange } from './readable-range.js';
 
 /**
  * StoredCounts replays stored sli_hour and sli_minute rows as WindowCounts,
@@ -13,13 +14,18 @@ export class StoredCounts implements WindowCounts {
   private readonly hours = new Map<number, EventCounts>();
   private readonly minutes = new Map<number, EventCounts>();
 
-  constructor(hours: readonly SliRow[], minutes: readonly SliRow[]) {
+  /** `minuteHorizonMs`: ranges reaching before it are read at hour resolution (see readableRange). */
+  constructor(
+    hours: readonly SliRow[],
+    minutes: readonly SliRow[],
+    private readonly minuteHorizonMs = -Infinity,
+  ) {
     for (const r of hours) this.hours.set(r.minuteMs, { good: r.good, total: r.total });
     for (const r of minutes) this.minutes.set(r.minuteMs, { good: r.good, total: r.total });
   }
 
   sum(fromMs: number, toMs: number): EventCounts {
-    const split = splitRange(fromMs, toMs);
+    const split = splitRange(...readableRange(fromMs, toMs, this.minuteHorizonMs));
     const acc = { good: 0, total: 0 };
     const add = (rows: Map<number, EventCounts>, from: number, to: number, step: number) => {
       for (let t = from; t < to; t += step) {
