@@ -58,7 +58,8 @@ export async function loadRuleCounts(
   }
   return {
     sum(fromMs: number, toMs: number): RedSums {
-      const split = splitRange(...readableRange(fromMs, toMs, minuteHorizonMs));
+      const [f, t] = readableRange(fromMs, toMs, minuteHorizonMs);
+      const split = splitRange(f, t);
       const acc: RedSums = { calls: 0, errors: 0, histogram: { b: {}, z: 0 } };
       const add = (s: RedSums | undefined) => {
         if (!s) return;
@@ -68,7 +69,11 @@ export async function loadRuleCounts(
       };
       if (split.hours) add(sums.get(key('red_hour', split.hours)));
       for (const r of split.minutes) add(sums.get(key('red_minute', r)));
-      return acc;
+      // A widened range holds more time than asked: prorate the counts so a
+      // traffic baseline compares rates, not a longer window with a shorter
+      // one. Ratios and percentiles do not change with the scale.
+      const scale = (toMs - fromMs) / (t - f);
+      return scale === 1 ? acc : { ...acc, calls: acc.calls * scale, errors: acc.errors * scale };
     },
   };
 }

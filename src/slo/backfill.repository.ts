@@ -57,8 +57,9 @@ export class BackfillRepository {
       ['red_minute', 'sli_minute', 60_000],
       ['red_hour', 'sli_hour', 3_600_000],
     ] as const) {
-      // Hour rows: whole hours only, so the live counts of the current hour are not doubled.
-      const f = `to_timestamp($${from})`;
+      // Hour rows: whole hours only, so the live counts of the current hour are not doubled;
+      // from the hour holding `from`, which windows past minute retention read whole.
+      const f = unit === 60_000 ? `to_timestamp($${from})` : `date_trunc('hour', to_timestamp($${from}))`;
       const t = unit === 60_000 ? `to_timestamp($${to})` : `date_trunc('hour', to_timestamp($${to}))`;
       const inserted: unknown[] = await m.query(
         `INSERT INTO ${sli} (slo_id, bucket, good, total)
