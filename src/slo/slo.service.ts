@@ -126,7 +126,11 @@ export class SloService {
   async status(id: string, nowMs: number) {
     const slo = await this.get(id);
     const stored = await this.snapshots.get(id);
-    const fresh = stored && nowMs - stored.evaluatedAt.getTime() <= 2 * this.config.evalIntervalSeconds * 1000;
+    // A snapshot from before the last edit describes the old definition: evaluate afresh then.
+    const fresh =
+      stored &&
+      nowMs - stored.evaluatedAt.getTime() <= 2 * this.config.evalIntervalSeconds * 1000 &&
+      stored.evaluatedAt.getTime() >= Date.parse(slo.updatedAt);
     const status = fresh ? stored.status : (await this.evaluator.evaluate(this.dataSource.manager, [slo], nowMs))[0]?.status;
     if (!status) throw badRequest(`SLO ${slo.name} cannot be evaluated`);
     return statusToJson(slo, status, warningsFor(slo));
