@@ -18,6 +18,9 @@ export interface Batch {
   reject: (e: unknown) => void;
 }
 
+/** Series with no span for this long free their slot under the per-service limit. */
+const SERIES_IDLE_MS = 30 * 60_000;
+
 /** Early flush once a batch holds this many (series, minute) cells, to bound memory between ticks. */
 const MAX_CELLS_PER_BATCH = 50_000;
 
@@ -37,6 +40,7 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
   private committing: Promise<void> = Promise.resolve();
   private inflightSpans = 0;
   private timer: NodeJS.Timeout | undefined;
+  private evictTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -52,12 +56,20 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.flush(), this.config.ingest.flushIntervalMs);
+    // Without eviction a service that once hit its series limit would send every
+    // later new series (a new route) to overflow until the process restarts.
+    this.evictTimer = setInterval(() => {
+      this.registry.evictIdle(Date.now() - SERIES_IDLE_MS);
+      this.metrics.activeSeries.set(this.registry.size);
+    }, 60_000);
+    this.evictTimer.unref();
   }
 
   /** Stops the timer after the HTTP server closed, then commits what is left. */
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.evictTimer) clearInterval(this.evictTimer);
     await this.flush();
   }
 
