@@ -1,6 +1,7 @@
 import type { HistogramJson } from '../ingest/aggregate/log-histogram.js';
 import { DAY_MS, MINUTE_MS } from './minute-ranges.js';
 import { WindowError, formatDuration, parseDuration } from './windows.js';
+import { isObj, stringMap } from '../common/validation.js';
 
 /**
  * Symptom rules: alerts on what users of a service see (errors, slowness,
@@ -89,7 +90,6 @@ const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._:-]{0,127}$/;
 const LABEL_KEY = /^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/;
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -111,8 +111,8 @@ export function validateSymptomRule(body: unknown): { spec?: SymptomRuleSpec; er
   if (!SEVERITIES.includes(body.severity as SymptomSeverity)) {
     errors.push(`severity: must be 'page', 'ticket' or 'info', got ${show(body.severity)}`);
   }
-  const labels = stringMap(body.labels, 'labels', LABEL_KEY, errors);
-  const annotations = stringMap(body.annotations, 'annotations', undefined, errors);
+  const labels = stringMap(body.labels, 'labels', errors, LABEL_KEY);
+  const annotations = stringMap(body.annotations, 'annotations', errors);
   const channels = body.channels ?? [];
   if (!Array.isArray(channels) || channels.some((c) => typeof c !== 'string' || c.length === 0)) {
     errors.push('channels: must be a list of channel ids');
@@ -284,17 +284,3 @@ function readDuration(v: unknown, field: string, minMs: number, maxMs: number, e
   return undefined;
 }
 
-function stringMap(v: unknown, field: string, keyPattern: RegExp | undefined, errors: string[]): Record<string, string> {
-  if (v === undefined) return {};
-  if (!isObj(v)) {
-    errors.push(`${field}: must be an object of strings`);
-    return {};
-  }
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v)) {
-    if (keyPattern && !keyPattern.test(k)) errors.push(`${field}.${k}: key must match ${keyPattern.source}`);
-    else if (typeof val !== 'string' || val.length > 4096) errors.push(`${field}.${k}: must be a string of at most 4096 characters`);
-    else out[k] = val;
-  }
-  return out;
-}

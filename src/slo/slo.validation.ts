@@ -1,6 +1,7 @@
 import { formatDuration, nominalPeriodMs, parseDuration, parseWindow, WindowError, formatWindow } from '../evaluation/windows.js';
 import { defaultPolicy, validatePolicy, unreachableTiers, type BurnRatePolicy } from '../evaluation/policy.js';
 import type { Indicator, Selector, SloSpec } from './slo.types.js';
+import { isObj, stringMap, type Obj } from '../common/validation.js';
 
 const KINDS: Record<string, number> = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
 const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
@@ -11,24 +12,6 @@ export class SloValidationError extends Error {
   constructor(readonly problems: string[]) {
     super(problems.join('; '));
   }
-}
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function stringMap(v: unknown, field: string, errors: string[], keyPattern?: RegExp): Record<string, string> {
-  if (v === undefined) return {};
-  if (!isObj(v)) {
-    errors.push(`${field}: must be an object of strings`);
-    return {};
-  }
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v)) {
-    if (keyPattern && !keyPattern.test(k)) errors.push(`${field}.${k}: key must match ${keyPattern.source}`);
-    else if (typeof val !== 'string' || val.length > 1024) errors.push(`${field}.${k}: must be a string`);
-    else out[k] = val;
-  }
-  return out;
 }
 
 function indicator(v: unknown, errors: string[]): Indicator {
