@@ -17,12 +17,4 @@ export class SloStatusRepository {
       [statuses.map((s) => s.sloId), statuses.map((s) => JSON.stringify(s.status)), nowMs / 1000],
     );
   }
-
-  async get(sloId: string): Promise<{ evaluatedAt: Date; status: SloStatus } | undefined> {
-    const rows: { evaluated_at: Date; status: SloStatus }[] = await this.dataSource.query(
-      `SELECT evaluated_at, status FROM slo_status WHERE slo_id = $1`,
-      [sloId],
-    );
-    return rows[0] ? { evaluatedAt: rows[0].evaluated_at, status: rows[0].status } : undefined;
-  }
 }

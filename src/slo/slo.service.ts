@@ -10,7 +10,6 @@ import { SliRepository } from './sli.repository.js';
 import { toDefinition } from './slo-definition.js';
 import { SloEvaluationService } from './slo-evaluation.service.js';
 import { SloRegistry } from './slo-registry.js';
-import { SloStatusRepository } from './slo-status.repository.js';
 import { SloFilter, SloRepository } from './slo.repository.js';
 import type { Slo, SloSpec } from './slo.types.js';
 import { SloValidationError, specToJson, validateSloSpec, warningsFor } from './slo.validation.js';
@@ -46,7 +45,6 @@ export class SloService {
     private readonly sli: SliRepository,
     private readonly backfills: BackfillRepository,
     private readonly registry: SloRegistry,
-    private readonly snapshots: SloStatusRepository,
     private readonly evaluator: SloEvaluationService,
   ) {}
 
@@ -122,16 +120,15 @@ export class SloService {
     await this.registry.reload();
   }
 
-  /** status is the evaluator's latest snapshot, or a fresh evaluation when there is none yet. */
+  /**
+   * status evaluates the SLO now, with the same core and sums as the
+   * scheduled tick: one SLO costs a few indexed queries, and an answer that
+   * lags by up to an interval (the stored snapshot) would confuse anyone
+   * watching an incident. Snapshots serve /metrics and the alerts.
+   */
   async status(id: string, nowMs: number) {
     const slo = await this.get(id);
-    const stored = await this.snapshots.get(id);
-    // A snapshot from before the last edit describes the old definition: evaluate afresh then.
-    const fresh =
-      stored &&
-      nowMs - stored.evaluatedAt.getTime() <= 2 * this.config.evalIntervalSeconds * 1000 &&
-      stored.evaluatedAt.getTime() >= Date.parse(slo.updatedAt);
-    const status = fresh ? stored.status : (await this.evaluator.evaluate(this.dataSource.manager, [slo], nowMs))[0]?.status;
+    const status = (await this.evaluator.evaluate(this.dataSource.manager, [slo], nowMs))[0]?.status;
     if (!status) throw badRequest(`SLO ${slo.name} cannot be evaluated`);
     return statusToJson(slo, status, warningsFor(slo));
   }
