@@ -2,6 +2,8 @@ import request from 'supertest';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 import { metricValue } from './support/metrics.js';
+import { until } from './support/wait.js';
+import { SloRegistry } from '../src/slo/slo-registry.js';
 
 async function ticks(t: TestApp): Promise<{ leader: number; follower: number }> {
   const text = (await request(t.server).get('/metrics').expect(200)).text;
@@ -51,7 +53,10 @@ describe('evaluation leadership across two instances on one database', () => {
       .send({ name: 'made-on-a', service: 'replica-svc', indicator: { type: 'availability' }, objective: 99, window: '7d' })
       .expect(201);
     // b polls the SLO set every 2 s.
-    await sleep(2500);
+    const registry = b.app.get(SloRegistry);
+    const start = Date.now();
+    await until('b to load the new SLO', () => registry.all.some((s) => s.id === created.body.id));
+    expect(Date.now() - start).toBeLessThan(5000);
     const spans = Array.from({ length: 10 }, (_, i) => ({ service: 'replica-svc', operation: 'op', start: Date.now(), durationMs: 1, status: i < 3 ? 'error' : 'ok' }));
     await request(b.server).post('/api/v1/spans').set('Content-Type', 'application/json').send(JSON.stringify(spans)).expect(200);
     const [row] = await a.dataSource.query(`SELECT SUM(good) AS good, SUM(total) AS total FROM sli_minute WHERE slo_id = $1`, [created.body.id]);
