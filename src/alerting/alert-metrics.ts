@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
+import { labelName, labelValue } from '../metrics/exposition.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { AlertRow } from './alert.repository.js';
-
-/** Prometheus label names allow [a-zA-Z0-9_] only. */
-const safe = (k: string) => k.replace(/[^a-zA-Z0-9_]/g, '_');
 
 /**
  * AlertMetrics: `burnwatch_alerts{state,severity}` counts, and one
@@ -39,7 +37,7 @@ export class AlertMetrics {
     for (const a of this.open) {
       const labels = { ...a.labels, alertstate: a.state };
       const text = Object.entries(labels)
-        .map(([k, v]) => `${safe(k)}="${String(v).replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`)
+        .map(([k, v]) => `${labelName(k)}="${labelValue(String(v))}"`)
         .join(',');
       lines.push(`ALERTS{${text}} 1`);
     }

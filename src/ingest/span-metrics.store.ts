@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { labelName, labelValue } from '../metrics/exposition.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { PROM_BOUNDS_SECONDS, type RedRow } from './aggregate/aggregator.js';
 
 interface SeriesTotals {
-  labels: string;
   /** Line prefixes built once per series: a scrape then only appends numbers. */
   okPrefix: string;
   errorPrefix: string;
@@ -15,16 +15,6 @@ interface SeriesTotals {
   errors: number;
   sumSeconds: number;
   buckets: number[];
-}
-
-/** Prometheus label names allow [a-zA-Z0-9_]: `http.route` becomes `http_route`. */
-function labelName(attribute: string): string {
-  const s = attribute.replace(/[^a-zA-Z0-9_]/g, '_');
-  return /^[0-9]/.test(s) ? `_${s}` : s;
-}
-
-function escape(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
 function fmt(n: number): string {
@@ -55,7 +45,6 @@ export class SpanMetricsStore {
         const labels = renderLabels(r);
         const h = 'traces_span_metrics_duration_seconds';
         t = {
-          labels,
           okPrefix: `traces_span_metrics_calls_total{${labels},status_code="STATUS_CODE_UNSET"} `,
           errorPrefix: `traces_span_metrics_calls_total{${labels},status_code="STATUS_CODE_ERROR"} `,
           bucketPrefixes: PROM_BOUNDS_SECONDS.map((b) => `${h}_bucket{${labels},le="${b}"} `),
@@ -105,12 +94,12 @@ export class SpanMetricsStore {
 }
 
 function renderLabels(r: RedRow): string {
-  if (r.labels.overflow) return `service_name="${escape(r.labels.service)}",otel_metric_overflow="true"`;
+  if (r.labels.overflow) return `service_name="${labelValue(r.labels.service)}",otel_metric_overflow="true"`;
   const parts = [
-    `service_name="${escape(r.labels.service)}"`,
-    `span_name="${escape(r.labels.spanName)}"`,
-    `span_kind="${escape(r.labels.spanKind)}"`,
+    `service_name="${labelValue(r.labels.service)}"`,
+    `span_name="${labelValue(r.labels.spanName)}"`,
+    `span_kind="${labelValue(r.labels.spanKind)}"`,
   ];
-  for (const [k, v] of Object.entries(r.labels.dims)) parts.push(`${labelName(k)}="${escape(v)}"`);
+  for (const [k, v] of Object.entries(r.labels.dims)) parts.push(`${labelName(k)}="${labelValue(v)}"`);
   return parts.join(',');
 }

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
+import { labelValue } from '../metrics/exposition.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { SloStatus } from '../evaluation/slo-evaluator.js';
-
-/** Prometheus label values escape backslash, newline and double quote. */
-const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 
 /**
  * SloMetrics exposes the latest SLO snapshots and the evaluator's own
@@ -56,7 +54,7 @@ export class SloMetrics {
     ];
     const events: string[] = ['# HELP burnwatch_slo_events Events over the window, by kind (good, total).', '# TYPE burnwatch_slo_events gauge'];
     for (const { name, service, status } of this.latest) {
-      const base = `slo="${esc(name)}",service="${esc(service)}"`;
+      const base = `slo="${labelValue(name)}",service="${labelValue(service)}"`;
       objective.push(`burnwatch_slo_objective_ratio{${base}} ${status.objective / 100}`);
       budget.push(`burnwatch_slo_error_budget_remaining_ratio{${base}} ${status.budget.remainingFraction}`);
       const windows = { ...status.windows, full: status.full };
