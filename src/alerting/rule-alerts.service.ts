@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
-import { minuteHorizon } from '../slo/readable-range.js';
+import { minuteHorizon, RangeRecorder } from '../slo/stored-ranges.js';
 import { EntityManager } from 'typeorm';
 import { fingerprint, stepAlert } from '../evaluation/alert-state.js';
 import { evaluationEnd, MINUTE_MS } from '../evaluation/minute-ranges.js';
 import { evaluateSymptom } from '../evaluation/symptom-rule.evaluator.js';
-import { symptomRuleToJson } from '../evaluation/symptom-rule.js';
+import { symptomRuleToJson, type RedSums } from '../evaluation/symptom-rule.js';
 import { AlertRepository, toState } from './alert.repository.js';
 import { AlertRuleRepository } from './alert-rule.repository.js';
 import { AttributionRepository } from './attribution.repository.js';
-import { loadRuleCounts, RedRangeRecorder } from './rule-red-counts.js';
+import { loadRuleCounts } from './rule-red-counts.js';
 import { RESOLVED_RETENTION_MS } from './slo-alerts.service.js';
 
 /**
@@ -35,7 +35,7 @@ export class RuleAlertsService {
     for (const rule of rules) {
       const spec = rule.spec;
       try {
-        const recorder = new RedRangeRecorder();
+        const recorder = new RangeRecorder<RedSums>({ calls: 0, errors: 0, histogram: { b: {}, z: 0 } });
         evaluateSymptom(spec.condition, recorder, nowMs);
         const counts = await loadRuleCounts(
           m,

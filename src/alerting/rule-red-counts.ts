@@ -1,13 +1,10 @@
 import { EntityManager } from 'typeorm';
-import { splitRange, type Range } from '../evaluation/minute-ranges.js';
+import type { Range } from '../evaluation/minute-ranges.js';
 import type { RedCounts, RedSums, SymptomSelector } from '../evaluation/symptom-rule.js';
 import { mergeBucketJson } from '../ingest/aggregate/log-histogram.js';
 import { histogramFromStored } from '../ingest/red.repository.js';
-import { readableRange } from '../slo/readable-range.js';
+import { storedParts, type StoredPart } from '../slo/stored-ranges.js';
 import { globSource, isGlob } from '../common/patterns.js';
-
-const key = (table: string, r: Range) => `${table}|${r[0]}|${r[1]}`;
-
 
 /**
  * loadRuleCounts answers a rule's window sums from the stored RED rows of
@@ -21,14 +18,9 @@ export async function loadRuleCounts(
   withHistogram: boolean,
   minuteHorizonMs: number,
 ): Promise<RedCounts> {
-  const parts = new Map<string, { table: string; range: Range }>();
-  for (const [f0, t0] of ranges) {
-    // A last-week baseline can reach past minute retention: read it by whole hours.
-    const [f, t] = readableRange(f0, t0, minuteHorizonMs);
-    const split = splitRange(f, t);
-    if (split.hours) parts.set(key('red_hour', split.hours), { table: 'red_hour', range: split.hours });
-    for (const r of split.minutes) parts.set(key('red_minute', r), { table: 'red_minute', range: r });
-  }
+  // A last-week baseline can reach past minute retention: storedParts reads it by whole hours.
+  const parts = new Map<string, StoredPart>();
+  for (const [f, t] of ranges) for (const p of storedParts(f, t, minuteHorizonMs)) parts.set(p.key, p);
   const params: unknown[] = [selector.service, selector.spanKinds.map((k) => `SPAN_KIND_${k.toUpperCase()}`)];
   let opFilter = '';
   if (selector.operations.length > 0) {
@@ -37,7 +29,8 @@ export async function loadRuleCounts(
     opFilter = `AND (s.span_name = ANY($${params.push(exact)}::text[]) OR s.span_name ~ ANY($${params.push(globs)}::text[]))`;
   }
   const sums = new Map<string, RedSums>();
-  for (const [k, { table, range }] of parts) {
+  for (const [k, { level, range }] of parts) {
+    const table = level === 'hour' ? 'red_hour' : 'red_minute';
     const p = [...params, range[0] / 1000, range[1] / 1000];
     const where = `s.service = $1 AND s.span_kind = ANY($2::text[]) ${opFilter}
                    AND r.bucket >= to_timestamp($${p.length - 1}) AND r.bucket < to_timestamp($${p.length})`;
@@ -58,31 +51,21 @@ export async function loadRuleCounts(
   }
   return {
     sum(fromMs: number, toMs: number): RedSums {
-      const [f, t] = readableRange(fromMs, toMs, minuteHorizonMs);
-      const split = splitRange(f, t);
       const acc: RedSums = { calls: 0, errors: 0, histogram: { b: {}, z: 0 } };
-      const add = (s: RedSums | undefined) => {
-        if (!s) return;
+      let covered = 0;
+      for (const p of storedParts(fromMs, toMs, minuteHorizonMs)) {
+        covered += p.range[1] - p.range[0];
+        const s = sums.get(p.key);
+        if (!s) continue;
         acc.calls += s.calls;
         acc.errors += s.errors;
         acc.histogram = mergeBucketJson(acc.histogram, s.histogram);
-      };
-      if (split.hours) add(sums.get(key('red_hour', split.hours)));
-      for (const r of split.minutes) add(sums.get(key('red_minute', r)));
+      }
       // A widened range holds more time than asked: prorate the counts so a
       // traffic baseline compares rates, not a longer window with a shorter
       // one. Ratios and percentiles do not change with the scale.
-      const scale = (toMs - fromMs) / (t - f);
+      const scale = covered === 0 ? 1 : (toMs - fromMs) / covered;
       return scale === 1 ? acc : { ...acc, calls: acc.calls * scale, errors: acc.errors * scale };
     },
   };
-}
-
-/** RangeRecorder: a RedCounts that answers zero and records what the evaluator asked for. */
-export class RedRangeRecorder implements RedCounts {
-  readonly ranges = new Map<string, Range>();
-  sum(fromMs: number, toMs: number): RedSums {
-    this.ranges.set(`${fromMs}-${toMs}`, [fromMs, toMs]);
-    return { calls: 0, errors: 0, histogram: { b: {}, z: 0 } };
-  }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
-import { minuteHorizon, readableRange } from '../slo/readable-range.js';
+import { minuteHorizon, readableRange } from '../slo/stored-ranges.js';
 import { floorMinute } from '../evaluation/minute-ranges.js';
 import { histogramFromStored } from '../ingest/red.repository.js';
 import { LogHistogram } from '../ingest/aggregate/log-histogram.js';

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { EventCounts } from '../evaluation/burn-rate.js';
-import { splitRange, HOUR_MS, type Range } from '../evaluation/minute-ranges.js';
+import type { Range } from '../evaluation/minute-ranges.js';
 import type { WindowCounts } from '../evaluation/slo-evaluator.js';
 import type { SliRow } from './sli-accumulator.js';
-import { readableRange } from './readable-range.js';
+import { storedParts, type StoredPart } from './stored-ranges.js';
 
 type Table = 'sli_minute' | 'sli_hour';
 
@@ -36,17 +36,12 @@ export class SliRepository {
    * oldest and newest edge, which for minute rows would be days of data.
    */
   async loadSums(m: EntityManager, sloIds: string[], ranges: Range[], minuteHorizonMs: number): Promise<SumLookup> {
-    const parts = { sli_hour: new Map<string, Range>(), sli_minute: new Map<string, Range>() };
-    for (const [f, t] of ranges) {
-      const [from, to] = readableRange(f, t, minuteHorizonMs);
-      const split = splitRange(from, to);
-      if (split.hours) parts.sli_hour.set(key(split.hours), split.hours);
-      for (const r of split.minutes) parts.sli_minute.set(key(r), r);
-    }
+    const parts = { hour: new Map<string, StoredPart>(), minute: new Map<string, StoredPart>() };
+    for (const [f, t] of ranges) for (const p of storedParts(f, t, minuteHorizonMs)) parts[p.level].set(p.key, p);
     const result = new Map<string, EventCounts>();
     if (sloIds.length > 0) {
-      await this.sumHours(m, sloIds, [...parts.sli_hour.values()], result);
-      await this.sumMinutes(m, sloIds, [...parts.sli_minute.values()], result);
+      await this.sumHours(m, sloIds, [...parts.hour.values()], result);
+      await this.sumMinutes(m, sloIds, [...parts.minute.values()], result);
     }
     return new SumLookup(result, minuteHorizonMs);
   }
@@ -56,8 +51,9 @@ export class SliRepository {
    * between the oldest start and the end is needed anyway, so one scan with a
    * FILTER per range reads each row once.
    */
-  private async sumHours(m: EntityManager, sloIds: string[], list: Range[], result: Map<string, EventCounts>): Promise<void> {
-    if (list.length === 0) return;
+  private async sumHours(m: EntityManager, sloIds: string[], parts: StoredPart[], result: Map<string, EventCounts>): Promise<void> {
+    if (parts.length === 0) return;
+    const list = parts.map((p) => p.range);
     const params: unknown[] = [sloIds];
     const cols = list.map(([f, t], i) => {
       const cond = `bucket >= to_timestamp($${params.push(f / 1000)}) AND bucket < to_timestamp($${params.push(t / 1000)})`;
@@ -72,9 +68,9 @@ export class SliRepository {
       params,
     );
     for (const row of rows) {
-      list.forEach((r, i) => {
+      parts.forEach((p, i) => {
         const total = Number(row[`t${i}`] ?? 0);
-        if (total > 0) result.set(`${row.slo_id}|sli_hour|${key(r)}`, { good: Number(row[`g${i}`] ?? 0), total });
+        if (total > 0) result.set(`${row.slo_id}|${p.key}`, { good: Number(row[`g${i}`] ?? 0), total });
       });
     }
   }
@@ -84,8 +80,9 @@ export class SliRepository {
    * window): joining on them reads only rows inside some edge, never the
    * days of minute rows between them.
    */
-  private async sumMinutes(m: EntityManager, sloIds: string[], list: Range[], result: Map<string, EventCounts>): Promise<void> {
-    if (list.length === 0) return;
+  private async sumMinutes(m: EntityManager, sloIds: string[], parts: StoredPart[], result: Map<string, EventCounts>): Promise<void> {
+    if (parts.length === 0) return;
+    const list = parts.map((p) => p.range);
     const rows: { slo_id: string; idx: string; good: number; total: number }[] = await m.query(
       `SELECT x.slo_id, r.idx, SUM(x.good) AS good, SUM(x.total) AS total
        FROM unnest($2::double precision[], $3::double precision[]) WITH ORDINALITY AS r(f, t, idx)
@@ -95,8 +92,7 @@ export class SliRepository {
       [sloIds, list.map((r) => r[0] / 1000), list.map((r) => r[1] / 1000)],
     );
     for (const row of rows) {
-      const r = list[Number(row.idx) - 1];
-      result.set(`${row.slo_id}|sli_minute|${key(r)}`, { good: Number(row.good), total: Number(row.total) });
+      result.set(`${row.slo_id}|${parts[Number(row.idx) - 1].key}`, { good: Number(row.good), total: Number(row.total) });
     }
   }
 
@@ -119,10 +115,6 @@ export class SliRepository {
   }
 }
 
-function key(r: Range): string {
-  return `${r[0]}-${r[1]}`;
-}
-
 /** SumLookup serves the pure core's WindowCounts from the sums loaded for one tick. */
 export class SumLookup {
   constructor(
@@ -133,32 +125,17 @@ export class SumLookup {
   countsFor(sloId: string): WindowCounts {
     return {
       sum: (fromMs: number, toMs: number): EventCounts => {
-        const split = splitRange(...readableRange(fromMs, toMs, this.minuteHorizonMs));
         let good = 0;
         let total = 0;
-        const add = (table: Table, r: Range) => {
-          const c = this.sums.get(`${sloId}|${table}|${key(r)}`);
+        for (const p of storedParts(fromMs, toMs, this.minuteHorizonMs)) {
+          const c = this.sums.get(`${sloId}|${p.key}`);
           if (c) {
             good += c.good;
             total += c.total;
           }
-        };
-        if (split.hours) add('sli_hour', split.hours);
-        for (const r of split.minutes) add('sli_minute', r);
+        }
         return { good, total };
       },
     };
   }
 }
-
-/** RangeRecorder is a WindowCounts that answers zero and remembers what was asked, so a tick can load exactly those sums. */
-export class RangeRecorder implements WindowCounts {
-  readonly ranges = new Map<string, Range>();
-
-  sum(fromMs: number, toMs: number): EventCounts {
-    this.ranges.set(`${fromMs}-${toMs}`, [fromMs, toMs]);
-    return { good: 0, total: 0 };
-  }
-}
-
-export { HOUR_MS };

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
-import { minuteHorizon } from './readable-range.js';
+import { minuteHorizon, RangeRecorder } from './stored-ranges.js';
 import { DataSource, EntityManager } from 'typeorm';
 import { evaluateSlo, type SloStatus } from '../evaluation/slo-evaluator.js';
 import { evaluationEnd } from '../evaluation/minute-ranges.js';
-import { RangeRecorder, SliRepository } from './sli.repository.js';
+import { SliRepository } from './sli.repository.js';
 import { toDefinition } from './slo-definition.js';
 import { SloMetrics } from './slo-metrics.js';
 import { SloStatusRepository } from './slo-status.repository.js';
@@ -50,7 +50,7 @@ export class SloEvaluationService {
   /** evaluate computes statuses for the given SLOs at nowMs without storing them. */
   async evaluate(m: EntityManager, slos: Slo[], nowMs: number): Promise<Evaluated[]> {
     // Pass 1 asks the core which window sums it needs; pass 2 answers them from one query per table.
-    const recorder = new RangeRecorder();
+    const recorder = new RangeRecorder({ good: 0, total: 0 });
     const defs = slos.map((s) => ({ slo: s, def: toDefinition(s) }));
     for (const { slo, def } of defs) {
       evaluateSlo(def, recorder, nowMs);

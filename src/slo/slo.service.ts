@@ -14,7 +14,7 @@ import { SloFilter, SloRepository } from './slo.repository.js';
 import type { Slo, SloSpec } from './slo.types.js';
 import { SloValidationError, specToJson, validateSloSpec, warningsFor } from './slo.validation.js';
 import { StoredCounts } from './stored-counts.js';
-import { minuteHorizon } from './readable-range.js';
+import { minuteHorizon } from './stored-ranges.js';
 import { statusToJson } from './slo-status.view.js';
 import { isUuid } from '../common/patterns.js';
 

@@ -1,8 +1,8 @@
 import type { EventCounts } from '../evaluation/burn-rate.js';
-import { HOUR_MS, MINUTE_MS, splitRange } from '../evaluation/minute-ranges.js';
+import { HOUR_MS, MINUTE_MS } from '../evaluation/minute-ranges.js';
 import type { WindowCounts } from '../evaluation/slo-evaluator.js';
 import type { SliRow } from './sli-accumulator.js';
-import { readableRange } from './readable-range.js';
+import { storedParts } from './stored-ranges.js';
 
 /**
  * StoredCounts replays stored sli_hour and sli_minute rows as WindowCounts,
@@ -25,19 +25,17 @@ export class StoredCounts implements WindowCounts {
   }
 
   sum(fromMs: number, toMs: number): EventCounts {
-    const split = splitRange(...readableRange(fromMs, toMs, this.minuteHorizonMs));
     const acc = { good: 0, total: 0 };
-    const add = (rows: Map<number, EventCounts>, from: number, to: number, step: number) => {
-      for (let t = from; t < to; t += step) {
+    for (const { level, range } of storedParts(fromMs, toMs, this.minuteHorizonMs)) {
+      const [rows, step] = level === 'hour' ? [this.hours, HOUR_MS] : [this.minutes, MINUTE_MS];
+      for (let t = range[0]; t < range[1]; t += step) {
         const r = rows.get(t);
         if (r) {
           acc.good += r.good;
           acc.total += r.total;
         }
       }
-    };
-    if (split.hours) add(this.hours, split.hours[0], split.hours[1], HOUR_MS);
-    for (const [f, t] of split.minutes) add(this.minutes, f, t, MINUTE_MS);
+    }
     return acc;
   }
 }

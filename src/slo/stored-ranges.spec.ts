@@ -1,5 +1,5 @@
 import { MinuteCounts } from '../evaluation/minute-counts.js';
-import { minuteHorizon, readableRange } from './readable-range.js';
+import { minuteHorizon, readableRange } from './stored-ranges.js';
 import { StoredCounts } from './stored-counts.js';
 
 const H = 3_600_000;
