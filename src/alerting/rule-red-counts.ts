@@ -5,6 +5,7 @@ import { mergeBucketJson } from '../ingest/aggregate/log-histogram.js';
 import { histogramFromStored } from '../ingest/red.repository.js';
 import { storedParts, type StoredPart } from '../slo/stored-ranges.js';
 import { globSource, isGlob } from '../common/patterns.js';
+import { SPAN_KIND_LABELS, spanKindFromName } from '../ingest/span.model.js';
 
 /**
  * loadRuleCounts answers a rule's window sums from the stored RED rows of
@@ -21,7 +22,7 @@ export async function loadRuleCounts(
   // A last-week baseline can reach past minute retention: storedParts reads it by whole hours.
   const parts = new Map<string, StoredPart>();
   for (const [f, t] of ranges) for (const p of storedParts(f, t, minuteHorizonMs)) parts.set(p.key, p);
-  const params: unknown[] = [selector.service, selector.spanKinds.map((k) => `SPAN_KIND_${k.toUpperCase()}`)];
+  const params: unknown[] = [selector.service, selector.spanKinds.map((k) => SPAN_KIND_LABELS[spanKindFromName(k)!])];
   let opFilter = '';
   if (selector.operations.length > 0) {
     const exact = selector.operations.filter((o) => !isGlob(o));

@@ -1,18 +1,11 @@
 import { ConfigError, EnvVar, bool, httpUrl, int, list, oneOf, postgresUrl, str } from './env-schema.js';
 import type { LogLevel } from './config.js';
-
-const SPAN_KIND_NAMES: Record<string, number> = {
-  internal: 1,
-  server: 2,
-  client: 3,
-  producer: 4,
-  consumer: 5,
-};
+import { NAMEABLE_SPAN_KINDS, spanKindFromName } from '../ingest/span.model.js';
 
 const spanKinds = (raw: string): number[] =>
   list(raw).map((k) => {
-    const n = SPAN_KIND_NAMES[k.toLowerCase()];
-    if (n === undefined) throw new ConfigError('expected a comma list of internal, server, client, producer, consumer');
+    const n = spanKindFromName(k);
+    if (n === undefined) throw new ConfigError(`expected a comma list of ${NAMEABLE_SPAN_KINDS.join(', ')}`);
     return n;
   });
 

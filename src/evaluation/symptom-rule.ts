@@ -2,6 +2,7 @@ import type { HistogramJson } from '../ingest/aggregate/log-histogram.js';
 import { DAY_MS, MINUTE_MS } from './minute-ranges.js';
 import { WindowError, formatDuration, parseDuration } from './windows.js';
 import { isObj, stringMap } from '../common/validation.js';
+import { NAMEABLE_SPAN_KINDS } from '../ingest/span.model.js';
 
 /**
  * Symptom rules: alerts on what users of a service see (errors, slowness,
@@ -61,7 +62,6 @@ export interface SymptomRuleSpec {
   channels: string[];
 }
 
-export const SPAN_KIND_NAMES: readonly string[] = ['internal', 'server', 'client', 'producer', 'consumer'];
 /** DEFAULT_SPAN_KINDS is the SLO selector's default too: the spans that answer callers. */
 export const DEFAULT_SPAN_KINDS: readonly string[] = ['server', 'consumer'];
 export const MIN_WINDOW_MS = MINUTE_MS;
@@ -172,7 +172,7 @@ function readSelector(v: unknown, errors: string[]): SymptomSelector {
   if (v.spanKinds !== undefined) {
     const kinds = Array.isArray(v.spanKinds) ? v.spanKinds.map(kindName) : [];
     if (kinds.length === 0 || kinds.includes(undefined)) {
-      errors.push(`selector.spanKinds: must be a non-empty list of ${SPAN_KIND_NAMES.join(', ')}, got ${show(v.spanKinds)}`);
+      errors.push(`selector.spanKinds: must be a non-empty list of ${NAMEABLE_SPAN_KINDS.join(', ')}, got ${show(v.spanKinds)}`);
     } else out.spanKinds = [...new Set(kinds as string[])];
   }
   return out;
@@ -182,7 +182,7 @@ function readSelector(v: unknown, errors: string[]): SymptomSelector {
 function kindName(k: unknown): string | undefined {
   if (typeof k !== 'string') return undefined;
   const name = k.toLowerCase().replace(/^span_kind_/, '');
-  return SPAN_KIND_NAMES.includes(name) ? name : undefined;
+  return NAMEABLE_SPAN_KINDS.includes(name) ? name : undefined;
 }
 
 function readCondition(v: unknown, errors: string[]): SymptomCondition | undefined {

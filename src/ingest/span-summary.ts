@@ -1,14 +1,6 @@
-import { SpanKind, StatusCode, type SpanRecord } from './span.model.js';
+import { NAMEABLE_SPAN_KINDS, StatusCode, spanKindFromName, type SpanRecord } from './span.model.js';
 
 export class SpanSummaryError extends Error {}
-
-const KINDS: Record<string, number> = {
-  internal: SpanKind.INTERNAL,
-  server: SpanKind.SERVER,
-  client: SpanKind.CLIENT,
-  producer: SpanKind.PRODUCER,
-  consumer: SpanKind.CONSUMER,
-};
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 const HEX_TRACE_ID = /^[0-9a-f]{32}$/i;
@@ -48,8 +40,8 @@ export function parseSpanSummaries(body: unknown, wantedKeys: ReadonlySet<string
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(p, 'expected an object');
     const s = raw as Record<string, unknown>;
     const kindName = s.kind === undefined ? 'server' : String(s.kind).toLowerCase().replace(/^span_kind_/, '');
-    const kind = KINDS[kindName];
-    if (kind === undefined) fail(`${p}.kind`, `expected one of ${Object.keys(KINDS).join(', ')}`);
+    const kind = spanKindFromName(kindName);
+    if (kind === undefined) fail(`${p}.kind`, `expected one of ${NAMEABLE_SPAN_KINDS.join(', ')}`);
     const duration = s.durationMs;
     if (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0) fail(`${p}.durationMs`, 'expected a finite number >= 0');
     if (s.status !== 'ok' && s.status !== 'error') fail(`${p}.status`, 'expected "ok" or "error"');

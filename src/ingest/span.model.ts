@@ -39,3 +39,25 @@ export const SpanKind = {
 } as const;
 
 export const StatusCode = { UNSET: 0, OK: 1, ERROR: 2 } as const;
+
+/** SPAN_KIND_LABELS is the OTLP enum name of each SpanKind number, also the spanmetrics `span_kind` label. */
+export const SPAN_KIND_LABELS = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+] as const;
+
+/** SPAN_KIND_NAMES is the lower-case name of each SpanKind number, as users write kinds in config and APIs. */
+export const SPAN_KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
+
+/** NAMEABLE_SPAN_KINDS are the kinds a user may select ('unspecified' is never asked for). */
+export const NAMEABLE_SPAN_KINDS: readonly string[] = SPAN_KIND_NAMES.slice(1);
+
+/** spanKindFromName maps `server` (any case) to its SpanKind number; undefined for anything else. */
+export function spanKindFromName(name: string): number | undefined {
+  const i = NAMEABLE_SPAN_KINDS.indexOf(name.toLowerCase());
+  return i < 0 ? undefined : i + 1;
+}

@@ -3,9 +3,7 @@ import { EntityManager } from 'typeorm';
 import { bucketIndex } from '../ingest/aggregate/log-histogram.js';
 import type { SloSpec } from './slo.types.js';
 import { globSource, isGlob } from '../common/patterns.js';
-
-const KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
-
+import { SPAN_KIND_LABELS } from '../ingest/span.model.js';
 
 /**
  * BackfillRepository gives a new or edited SLO history at once by rebuilding
@@ -20,7 +18,7 @@ export class BackfillRepository {
   /** backfill fills [fromMs, toMs) and returns whether it found any history. */
   async backfill(m: EntityManager, sloId: string, spec: SloSpec, fromMs: number, toMs: number): Promise<boolean> {
     if (toMs <= fromMs) return false;
-    const params: unknown[] = [sloId, spec.service, spec.selector.spanKinds.map((k) => KIND_NAMES[k])];
+    const params: unknown[] = [sloId, spec.service, spec.selector.spanKinds.map((k) => SPAN_KIND_LABELS[k])];
     const where = [`s.service = $2`, `s.span_kind = ANY($3::text[])`, `NOT s.overflow`];
     if (spec.selector.operations.length > 0) {
       const exact = spec.selector.operations.filter((o) => !isGlob(o));

@@ -2,9 +2,8 @@ import { formatDuration, nominalPeriodMs, parseDuration, parseWindow, WindowErro
 import { defaultPolicy, validatePolicy, unreachableTiers, type BurnRatePolicy } from '../evaluation/policy.js';
 import type { Indicator, Selector, SloSpec } from './slo.types.js';
 import { isObj, stringMap, type Obj } from '../common/validation.js';
+import { NAMEABLE_SPAN_KINDS, SPAN_KIND_NAMES, SpanKind, spanKindFromName } from '../ingest/span.model.js';
 
-const KINDS: Record<string, number> = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
-const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._:-]{0,127}$/;
 const LABEL_KEY = /^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/;
 
@@ -43,7 +42,7 @@ function indicator(v: unknown, errors: string[]): Indicator {
 }
 
 function selector(v: unknown, errors: string[]): Selector {
-  const out: Selector = { operations: [], spanKinds: [KINDS.server, KINDS.consumer], attributes: {} };
+  const out: Selector = { operations: [], spanKinds: [SpanKind.SERVER, SpanKind.CONSUMER], attributes: {} };
   if (v === undefined) return out;
   if (!isObj(v)) {
     errors.push('selector: must be an object');
@@ -55,9 +54,9 @@ function selector(v: unknown, errors: string[]): Selector {
     } else out.operations = v.operations as string[];
   }
   if (v.spanKinds !== undefined) {
-    if (!Array.isArray(v.spanKinds) || v.spanKinds.length === 0 || v.spanKinds.some((k) => typeof k !== 'string' || !(k.toLowerCase() in KINDS))) {
-      errors.push(`selector.spanKinds: must be a non-empty list of ${Object.keys(KINDS).join(', ')}`);
-    } else out.spanKinds = [...new Set((v.spanKinds as string[]).map((k) => KINDS[k.toLowerCase()]))];
+    if (!Array.isArray(v.spanKinds) || v.spanKinds.length === 0 || v.spanKinds.some((k) => typeof k !== 'string' || spanKindFromName(k) === undefined)) {
+      errors.push(`selector.spanKinds: must be a non-empty list of ${NAMEABLE_SPAN_KINDS.join(', ')}`);
+    } else out.spanKinds = [...new Set((v.spanKinds as string[]).map((k) => spanKindFromName(k)!))];
   }
   out.attributes = stringMap(v.attributes, 'selector.attributes', errors);
   return out;
@@ -176,6 +175,6 @@ export function specToJson(spec: SloSpec) {
     ...spec,
     alerting: { ...alerting, ...(noData ? { noData: { after: formatDuration(noData.afterMs) } } : {}) },
     window: formatWindow(spec.window),
-    selector: { ...spec.selector, spanKinds: spec.selector.spanKinds.map((k) => KIND_NAMES[k]) },
+    selector: { ...spec.selector, spanKinds: spec.selector.spanKinds.map((k) => SPAN_KIND_NAMES[k]) },
   };
 }

@@ -1,4 +1,4 @@
-import { SpanKind, StatusCode, type SpanRecord } from '../span.model.js';
+import { SPAN_KIND_LABELS, SpanKind, StatusCode, type SpanRecord } from '../span.model.js';
 
 /**
  * classify turns a decoded span into the series it counts in and whether it
@@ -55,14 +55,6 @@ export function classifierAttributeKeys(options: ClassifierOptions): string[] {
   return [...new Set([...ATTRIBUTE_KEYS_USED, ...options.extraDimensions])];
 }
 
-const KIND_NAMES = [
-  'SPAN_KIND_UNSPECIFIED',
-  'SPAN_KIND_INTERNAL',
-  'SPAN_KIND_SERVER',
-  'SPAN_KIND_CLIENT',
-  'SPAN_KIND_PRODUCER',
-  'SPAN_KIND_CONSUMER',
-] as const;
 
 /**
  * gRPC codes that the OTel semantic conventions count as server errors.
@@ -110,7 +102,7 @@ export function classify(span: SpanRecord, options: ClassifierOptions): Classifi
   if (span.service === '') return { reject: 'missing_service_name' };
   // Unknown kind numbers (from a newer proto) read as UNSPECIFIED, so they
   // can neither slip past a kind filter nor invent a label value.
-  const kind = Number.isInteger(span.kind) && span.kind >= 0 && span.kind < KIND_NAMES.length ? span.kind : SpanKind.UNSPECIFIED;
+  const kind = Number.isInteger(span.kind) && span.kind >= 0 && span.kind < SPAN_KIND_LABELS.length ? span.kind : SpanKind.UNSPECIFIED;
   if (options.spanKinds !== undefined && !options.spanKinds.has(kind)) return { reject: 'span_kind_filtered' };
   if (!Number.isFinite(span.startMs)) return { reject: 'invalid_start_time' };
   // A negative duration means end < start (often a missing end time): its
@@ -140,7 +132,7 @@ function seriesOf(span: SpanRecord, kind: number, options: ClassifierOptions): S
     cache = { size: 0, root: new Map() };
     seriesCache.set(options, cache);
   }
-  const values: string[] = [span.service, span.name, KIND_NAMES[kind]];
+  const values: string[] = [span.service, span.name, SPAN_KIND_LABELS[kind]];
   for (const name of options.extraDimensions) values.push(dimValue(span.attributes.get(name)));
   let node = cache.root;
   for (let i = 0; i < values.length - 1; i++) {

@@ -10,6 +10,7 @@
 import type { SpanRecord } from '../span.model.js';
 import { KeyMatcher } from './key-matcher.js';
 import type { AttrValue, AttributeWanted, DecodeResult } from './otlp.types.js';
+import { SPAN_KIND_LABELS } from '../span.model.js';
 
 export type { AttributeWanted, DecodeResult } from './otlp.types.js';
 
@@ -36,14 +37,7 @@ function rebase(e: unknown, prefix: string): unknown {
 
 type Obj = Record<string, unknown>;
 
-const SPAN_KINDS: Record<string, number> = {
-  SPAN_KIND_UNSPECIFIED: 0,
-  SPAN_KIND_INTERNAL: 1,
-  SPAN_KIND_SERVER: 2,
-  SPAN_KIND_CLIENT: 3,
-  SPAN_KIND_PRODUCER: 4,
-  SPAN_KIND_CONSUMER: 5,
-};
+const SPAN_KINDS: Record<string, number> = Object.fromEntries(SPAN_KIND_LABELS.map((name, n) => [name, n]));
 const STATUS_CODES: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
 
 export function decodeTraceRequestJson(body: unknown, wanted: AttributeWanted): DecodeResult {
