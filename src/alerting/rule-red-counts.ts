@@ -4,7 +4,7 @@ import type { RedCounts, RedSums, SymptomSelector } from '../evaluation/symptom-
 import { mergeBucketJson } from '../ingest/aggregate/log-histogram.js';
 import { histogramFromStored } from '../ingest/red.repository.js';
 import { storedParts, type StoredPart } from '../slo/stored-ranges.js';
-import { globSource, isGlob } from '../common/patterns.js';
+import { operationMatchSql } from '../common/patterns.js';
 import { SPAN_KIND_LABELS, spanKindFromName } from '../ingest/span.model.js';
 
 /**
@@ -23,12 +23,7 @@ export async function loadRuleCounts(
   const parts = new Map<string, StoredPart>();
   for (const [f, t] of ranges) for (const p of storedParts(f, t, minuteHorizonMs)) parts.set(p.key, p);
   const params: unknown[] = [selector.service, selector.spanKinds.map((k) => SPAN_KIND_LABELS[spanKindFromName(k)!])];
-  let opFilter = '';
-  if (selector.operations.length > 0) {
-    const exact = selector.operations.filter((o) => !isGlob(o));
-    const globs = selector.operations.filter((o) => isGlob(o)).map(globSource);
-    opFilter = `AND (s.span_name = ANY($${params.push(exact)}::text[]) OR s.span_name ~ ANY($${params.push(globs)}::text[]))`;
-  }
+  const opFilter = selector.operations.length > 0 ? `AND ${operationMatchSql(selector.operations, params)}` : '';
   const sums = new Map<string, RedSums>();
   for (const [k, { level, range }] of parts) {
     const table = level === 'hour' ? 'red_hour' : 'red_minute';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { bucketIndex } from '../ingest/aggregate/log-histogram.js';
 import type { SloSpec } from './slo.types.js';
-import { globSource, isGlob } from '../common/patterns.js';
+import { operationMatchSql } from '../common/patterns.js';
 import { SPAN_KIND_LABELS } from '../ingest/span.model.js';
 
 /**
@@ -20,11 +20,7 @@ export class BackfillRepository {
     if (toMs <= fromMs) return false;
     const params: unknown[] = [sloId, spec.service, spec.selector.spanKinds.map((k) => SPAN_KIND_LABELS[k])];
     const where = [`s.service = $2`, `s.span_kind = ANY($3::text[])`, `NOT s.overflow`];
-    if (spec.selector.operations.length > 0) {
-      const exact = spec.selector.operations.filter((o) => !isGlob(o));
-      const globs = spec.selector.operations.filter((o) => isGlob(o)).map(globSource);
-      where.push(`(s.span_name = ANY($${params.push(exact)}::text[]) OR s.span_name ~ ANY($${params.push(globs)}::text[]))`);
-    }
+    if (spec.selector.operations.length > 0) where.push(operationMatchSql(spec.selector.operations, params));
     for (const [k, v] of Object.entries(spec.selector.attributes)) {
       // Only dimensions present on the series can be matched.
       where.push(`s.dims ? $${params.push(k)} AND s.dims->>$${params.length} = $${params.push(v)}`);
