@@ -63,7 +63,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   /** drain sends everything due now; exposed for tests and the shutdown path. */
   async drain(): Promise<void> {
     const rows = await this.outbox.claim(CLAIM_BATCH, this.config.notify.leaseMs);
-    const channels = new Map((await this.channels.list()).map((c) => [c.id, c]));
+    // Channels are read only when there is something to send: most polls find nothing.
+    const channels = rows.length > 0 ? new Map((await this.channels.list()).map((c) => [c.id, c])) : new Map<string, Channel>();
     for (const row of rows) {
       if (this.stopped) {
         // Leave it to the lease: another replica, or this one after restart, sends it.
