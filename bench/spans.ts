@@ -7,18 +7,7 @@ import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type HrTime } fr
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-
-/** Seeded PRNG: the same bodies on every run, so runs compare. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../test/support/random.js';
 
 interface Operation {
   service: string;
@@ -82,14 +71,14 @@ const hrTime = (ns: bigint): HrTime => [Number(ns / 1_000_000_000n), Number(ns %
  * start times within the `windowMs` before `nowMs`, 10 attributes each.
  */
 export function makeSpans(seed: number, count: number, nowMs: number, windowMs = 240_000): ReadableSpan[] {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const int = (n: number) => Math.floor(rnd() * n);
   const hex = (bytes: number) => {
     let s = '';
     for (let i = 0; i < bytes; i++) s += int(256).toString(16).padStart(2, '0');
     return s;
   };
-  const ops = operations(mulberry32(1));
+  const ops = operations(seededRandom(1));
   const resources = new Map(SERVICES.map((s) => [s, resourceFor(s, 10 + int(200))]));
   const scopes = {
     [SpanKind.SERVER]: { name: '@opentelemetry/instrumentation-http', version: '0.52.1' },

@@ -1,20 +1,9 @@
 import { LogHistogram, MIN_MS, bucketIndex, bucketUpperBound, mergeBucketJson } from './log-histogram.js';
-
-/** Deterministic PRNG (mulberry32) so a failure is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../test/support/random.js';
 
 /** Lognormal latencies: median e^mu ms, wide spread like real request times. */
 function lognormal(n: number, seed: number, mu = Math.log(40), sigma = 1.5): number[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const u = 1 - r();

@@ -12,23 +12,13 @@ import type { SpanRecord } from '../span.model.js';
 import { decodeTraceRequestJson } from './otlp-json.decoder.js';
 import { decodeTraceRequestProto, ProtoDecodeError } from './otlp-proto.decoder.js';
 import type { AttrValue } from './otlp.types.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../test/support/random.js';
 
 const WANTED = new Set(['http.route', 'http.response.status_code', 'deployment.environment', 'ok', 'ratio', 'list', 'map', 'blob', 'ключ.юникод', '']);
 const KEY_POOL = [...WANTED, 'url.path', 'net.peer.port', 'user_agent.original', 'http.routf', 'x'.repeat(10), 'emoji.😀'];
 
 function makeGen(seed: number) {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const int = (n: number) => Math.floor(rnd() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
   const hex = (bytes: number) => Array.from({ length: bytes }, () => int(256).toString(16).padStart(2, '0')).join('');
@@ -189,7 +179,7 @@ describe('OTLP decoders vs the official OpenTelemetry serializers', () => {
     for (let k = 1; k < bytes.length; k++) {
       expect(() => decodeTraceRequestProto(bytes.subarray(0, k), wanted)).toThrow(ProtoDecodeError);
     }
-    const rnd = mulberry32(5);
+    const rnd = seededRandom(5);
     for (let i = 0; i < 2000; i++) {
       const m = Uint8Array.from(bytes);
       for (let j = 1 + Math.floor(rnd() * 4); j > 0; j--) m[Math.floor(rnd() * m.length)] = Math.floor(rnd() * 256);
