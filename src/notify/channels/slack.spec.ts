@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startHttpRecorder, type HttpRecorder, type RecordedRequest } from '../../../test/support/http-recorder.js';
 import type { Notification } from '../message/notification.js';
 import { sampleSloAlert } from '../message/sample.js';
 import { buildSlackPayload, sendSlack, SLACK_LIMITS, type SlackBlock, type SlackPayload } from './slack.js';
@@ -93,29 +94,18 @@ describe('buildSlackPayload', () => {
 
 /** A stand-in for hooks.slack.com: each test sets how it answers and reads what it received. */
 describe('sendSlack against a local Slack', () => {
-  let server: Server;
+  let slack: HttpRecorder<SlackPayload>;
   let base: string;
   let answer: (req: IncomingMessage, res: ServerResponse) => void;
-  let received: { path: string; body: SlackPayload }[];
+  let received: RecordedRequest<SlackPayload>[];
 
   beforeEach(async () => {
-    received = [];
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        received.push({ path: req.url ?? '', body: JSON.parse(body) });
-        answer(req, res);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    slack = await startHttpRecorder<SlackPayload>((req, res) => answer(req, res));
+    base = slack.base;
+    received = slack.received;
   });
 
-  afterEach(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterEach(() => slack.close());
 
   const TOKEN = 'xoxT0kenS3cretQ9';
   const url = () => `${base}/services/T000/B000/${TOKEN}`;

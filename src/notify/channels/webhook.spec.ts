@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startHttpRecorder, type HttpRecorder, type RecordedRequest } from '../../../test/support/http-recorder.js';
 import type { Notification } from '../message/notification.js';
 import { sampleSloAlert } from '../message/sample.js';
 import { buildWebhookPayload, sendWebhook, ZERO_TIME } from './webhook.js';
@@ -45,31 +45,20 @@ describe('buildWebhookPayload', () => {
 });
 
 describe('sendWebhook against a local receiver', () => {
-  let server: Server;
+  let receiver: HttpRecorder;
   let base: string;
   let answer: (req: IncomingMessage, res: ServerResponse) => void;
-  let received: { headers: IncomingHttpHeaders; body: unknown }[];
+  let received: RecordedRequest[];
   const SECRET_PATH = '/hooks/tok3n-9f8e7d6c5b4a';
   const AUTH = 'Bearer s3cr3t-header-value';
 
   beforeEach(async () => {
-    received = [];
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body: JSON.parse(body) });
-        answer(req, res);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    receiver = await startHttpRecorder((req, res) => answer(req, res));
+    base = receiver.base;
+    received = receiver.received;
   });
 
-  afterEach(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterEach(() => receiver.close());
 
   const reply = (status: number, body = '', headers: Record<string, string> = {}) => (_: IncomingMessage, res: ServerResponse) => {
     res.writeHead(status, headers);
