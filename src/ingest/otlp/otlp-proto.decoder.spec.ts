@@ -1,6 +1,7 @@
 /** Hand-built wire-format edge cases for the protobuf decoder. */
 import type { SpanRecord } from '../span.model.js';
 import { decodeTraceRequestProto, ProtoDecodeError } from './otlp-proto.decoder.js';
+import { varint } from '../../../test/support/proto-writer.js';
 
 // ---- tiny test-only encoder -------------------------------------------------
 type Part = number[] | Uint8Array;
@@ -11,13 +12,6 @@ const cat = (...parts: Part[]): Uint8Array => {
     out.set(p, o);
     o += p.length;
   }
-  return out;
-};
-const varint = (value: bigint | number): number[] => {
-  let v = BigInt.asUintN(64, BigInt(value));
-  const out: number[] = [];
-  for (; v >= 0x80n; v >>= 7n) out.push(Number(v & 0x7fn) | 0x80);
-  out.push(Number(v));
   return out;
 };
 const tag = (field: number, wire: number) => varint((BigInt(field) << 3n) | BigInt(wire));

@@ -1,13 +1,7 @@
 /** Wire-level behaviour of the protobuf reader: varints, bounds, wire types, time math, caches. */
 import { nanosDiffToMs, nanosToMs, ProtoDecodeError, ProtoReader } from './proto-reader.js';
+import { varint } from '../../../test/support/proto-writer.js';
 
-const varint = (value: bigint | number): number[] => {
-  let v = BigInt.asUintN(64, BigInt(value));
-  const out: number[] = [];
-  for (; v >= 0x80n; v >>= 7n) out.push(Number(v & 0x7fn) | 0x80);
-  out.push(Number(v));
-  return out;
-};
 const reader = (bytes: number[]) => new ProtoReader(Buffer.from(bytes));
 const lenPrefixed = (s: string) => [...varint(Buffer.byteLength(s)), ...Buffer.from(s)];
 const thrown = (fn: () => unknown): unknown => {
