@@ -8,6 +8,7 @@ import { IngestMetrics } from './ingest.metrics.js';
 import type { AttributeWanted } from './otlp/otlp.types.js';
 import type { SpanRecord } from './span.model.js';
 import { SloRegistry } from '../slo/slo-registry.js';
+import { retentionCutoff } from '../slo/stored-ranges.js';
 
 export interface IngestOutcome {
   accepted: number;
@@ -65,7 +66,7 @@ export class IngestService {
    */
   async ingest(spans: SpanRecord[], protocol: string, nowMs: number): Promise<IngestOutcome> {
     this.admit(spans.length);
-    const oldest = nowMs - this.config.retention.minuteDays * 86_400_000;
+    const oldest = retentionCutoff(nowMs, this.config.retention.minuteDays);
     const newest = nowMs + this.config.ingest.maxFutureSkewMs;
     const reasons = new Map<string, number>();
     const reject = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
+import { retentionCutoff } from '../slo/stored-ranges.js';
 
 /**
  * RetentionJob deletes minute and hour rows past their retention. Deletes
@@ -27,8 +28,8 @@ export class RetentionJob {
   }
 
   async run(nowMs: number): Promise<{ minuteRows: number; hourRows: number }> {
-    const minuteCutoff = (nowMs - this.config.retention.minuteDays * 86_400_000) / 1000;
-    const hourCutoff = (nowMs - this.config.retention.hourDays * 86_400_000) / 1000;
+    const minuteCutoff = retentionCutoff(nowMs, this.config.retention.minuteDays) / 1000;
+    const hourCutoff = retentionCutoff(nowMs, this.config.retention.hourDays) / 1000;
     const [, minuteRows] = await this.dataSource.query(`DELETE FROM red_minute WHERE bucket < to_timestamp($1)`, [minuteCutoff]);
     const [, hourRows] = await this.dataSource.query(`DELETE FROM red_hour WHERE bucket < to_timestamp($1)`, [hourCutoff]);
     // SLO counts follow the same retention; rows of deleted SLOs (written by a batch

@@ -1,4 +1,4 @@
-const MINUTE_MS = 60_000;
+import { MINUTE_MS } from '../evaluation/minute-ranges.js';
 
 export interface SliRow {
   sloId: string;

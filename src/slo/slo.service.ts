@@ -3,8 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { evaluateSlo } from '../evaluation/slo-evaluator.js';
-import { DAY_MS, MINUTE_MS, floorMinute } from '../evaluation/minute-ranges.js';
-import { windowBounds } from '../evaluation/windows.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, floorMinute } from '../evaluation/minute-ranges.js';
+import { parseDuration, windowBounds } from '../evaluation/windows.js';
 import { BackfillRepository } from './backfill.repository.js';
 import { SliRepository } from './sli.repository.js';
 import { toDefinition } from './slo-definition.js';
@@ -145,7 +145,7 @@ export class SloService {
     const def = toDefinition(slo);
     // Enough data before `from` for the longest window any point looks at.
     const earliest = Math.min(windowBounds(slo.window, from).startMs, floorMinute(from) - 3 * DAY_MS);
-    const rows = await this.sli.series(slo.id, earliest - 3_600_000, floorMinute(to) + MINUTE_MS);
+    const rows = await this.sli.series(slo.id, earliest - HOUR_MS, floorMinute(to) + MINUTE_MS);
     const counts = new StoredCounts(rows.hours, rows.minutes, minuteHorizon(nowMs, this.config.retention.minuteDays));
     const approxUntil = slo.approximateUntil ? Date.parse(slo.approximateUntil) : null;
     const points = [];
@@ -164,9 +164,7 @@ export class SloService {
 }
 
 function parseStep(raw: string): number {
-  const m = /^(\d+)([smhd])$/.exec(raw);
-  const unit = m ? { s: 1000, m: MINUTE_MS, h: 3_600_000, d: DAY_MS }[m[2] as 's'] : NaN;
-  const ms = m ? Number(m[1]) * unit : NaN;
+  const ms = /^\d+[smhd]$/.test(raw) ? parseDuration(raw) : NaN;
   if (!(ms >= MINUTE_MS)) throw badRequest('step: expected a duration of at least 1m, e.g. 5m, 1h');
   return ms;
 }

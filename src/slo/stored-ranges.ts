@@ -1,4 +1,4 @@
-import { HOUR_MS, splitRange, type Range } from '../evaluation/minute-ranges.js';
+import { DAY_MS, HOUR_MS, splitRange, type Range } from '../evaluation/minute-ranges.js';
 
 /**
  * readableRange is the range the stored rows can answer exactly. Minute rows
@@ -18,9 +18,14 @@ export function readableRange(fromMs: number, toMs: number, minuteHorizonMs: num
   return [from, to];
 }
 
+/** retentionCutoff is the instant before which rows kept for `days` are deleted (and spans are too old to accept). */
+export function retentionCutoff(nowMs: number, days: number): number {
+  return nowMs - days * DAY_MS;
+}
+
 /** minuteHorizon: retention minus an hour, so rows the retention job is about to delete are not relied on. */
 export function minuteHorizon(nowMs: number, minuteRetentionDays: number): number {
-  return nowMs - minuteRetentionDays * 86_400_000 + HOUR_MS;
+  return retentionCutoff(nowMs, minuteRetentionDays) + HOUR_MS;
 }
 
 export type StoredLevel = 'hour' | 'minute';

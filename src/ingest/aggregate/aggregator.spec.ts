@@ -1,5 +1,6 @@
 import { SpanKind, StatusCode, type SpanRecord } from '../span.model.js';
-import { BatchAggregator, HOUR_MS, PROM_BOUNDS_MS, PROM_BOUNDS_SECONDS, rollUp, type RedRow } from './aggregator.js';
+import { BatchAggregator, PROM_BOUNDS_MS, PROM_BOUNDS_SECONDS, rollUp, type RedRow } from './aggregator.js';
+import { HOUR_MS } from '../../evaluation/minute-ranges.js';
 import { classify, type ClassifiedSpan, type ClassifierOptions } from './classifier.js';
 import { LogHistogram } from './log-histogram.js';
 import { adjustedCount } from './sampling.js';

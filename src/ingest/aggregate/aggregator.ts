@@ -2,6 +2,7 @@ import type { SpanRecord } from '../span.model.js';
 import type { ClassifiedSpan, SeriesLabels } from './classifier.js';
 import { LogHistogram, mergeBucketJson, type HistogramJson } from './log-histogram.js';
 import type { SeriesRegistry } from './series-registry.js';
+import { MINUTE_MS } from '../../evaluation/minute-ranges.js';
 
 /**
  * BatchAggregator accumulates one flush batch: per (series, minute) the RED
@@ -16,8 +17,6 @@ export const PROM_BOUNDS_MS: readonly number[] = [2, 4, 6, 8, 10, 50, 100, 200, 
 /** The same bounds in seconds, as exposed on /metrics (`le` labels). */
 export const PROM_BOUNDS_SECONDS: readonly number[] = PROM_BOUNDS_MS.map((ms) => ms / 1000);
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
 
 export interface Exemplar {
   traceId: string;
