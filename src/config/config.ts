@@ -12,6 +12,8 @@ export interface AppConfig {
   host: string;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** DATA_DIR was set, so it is used as given or refused, never moved. */
+  dataDirExplicit: boolean;
   runMigrations: boolean;
   logLevel: LogLevel;
   tokens: { token: string; scopes: Scope[] }[];
@@ -96,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     host,
     databaseUrl: read(env, 'DATABASE_URL'),
     dataDir: read(env, 'DATA_DIR')!,
+    dataDirExplicit: env.DATA_DIR !== undefined && env.DATA_DIR !== '',
     runMigrations: read(env, 'RUN_MIGRATIONS')!,
     logLevel: read(env, 'LOG_LEVEL')!,
     tokens,

@@ -18,8 +18,12 @@ export async function openDatabase(config: AppConfig, log: (m: string) => void):
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
-    embedded = await startEmbeddedPostgres(config.dataDir);
-    log(`embedded PostgreSQL started with its data in ${config.dataDir}/pg`);
+    embedded = await startEmbeddedPostgres(config.dataDir, {
+      explicit: config.dataDirExplicit,
+      ownProcessGroup: true,
+      log: (m) => placementLog(m, log),
+    });
+    log(`embedded PostgreSQL started with its data in ${embedded.dataDir}/pg`);
     url = embedded.url;
   }
   const dataSource = createDataSource(url);
@@ -39,6 +43,11 @@ export async function openDatabase(config: AppConfig, log: (m: string) => void):
       await embedded?.stop();
     },
   };
+}
+
+/** Only the placement notices: the server's own log lines are noise at info level. */
+function placementLog(line: string, log: (m: string) => void): void {
+  if (line.startsWith('embedded PostgreSQL:')) log(line);
 }
 
 function redact(msg: string): string {
