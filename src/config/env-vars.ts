@@ -32,7 +32,12 @@ export const ENV = {
     default: undefined,
     parse: postgresUrl,
   },
-  DATA_DIR: { name: 'DATA_DIR', doc: 'Where the embedded PostgreSQL keeps its data.', default: '.data', parse: str },
+  DATA_DIR: {
+    name: 'DATA_DIR',
+    doc: 'Where the embedded PostgreSQL keeps its data. As root, a default DATA_DIR the postgres user cannot enter is kept under /var/lib/burnwatch instead; one you set is used as given or refused.',
+    default: '.data',
+    parse: str,
+  },
   RUN_MIGRATIONS: { name: 'RUN_MIGRATIONS', doc: 'Apply pending migrations at start-up.', default: 'true', parse: bool },
   LOG_LEVEL: {
     name: 'LOG_LEVEL',
