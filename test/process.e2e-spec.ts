@@ -65,14 +65,16 @@ describe('the server process', () => {
   });
 
   // Only root hands the server to the postgres user; other users run it as themselves.
-  (process.getuid?.() === 0 ? it : it.skip)('explains a DATA_DIR the postgres user cannot reach, instead of initdb failing', async () => {
+  // A DATA_DIR the user chose is never moved elsewhere (a default one is: test/fresh-clone.sh).
+  (process.getuid?.() === 0 ? it : it.skip)('refuses a DATA_DIR it was given that the postgres user cannot reach, naming the blocking directory', async () => {
     const locked = mkdtempSync(path.join(os.tmpdir(), 'burnwatch-locked-'));
     chmodSync(locked, 0o700);
     try {
       const p = run({ DATA_DIR: path.join(locked, 'data'), PORT: String(await freePort()) });
       expect(await p.exited).toBe(1);
       expect(p.output().trim()).toBe(
-        `burnwatch: DATA_DIR: the embedded PostgreSQL runs as the postgres user, which cannot enter ${locked}; set DATA_DIR to a directory outside it, or DATABASE_URL`,
+        `burnwatch: DATA_DIR: the embedded PostgreSQL runs as the postgres user, which cannot enter ${locked}; ` +
+          'choose a DATA_DIR it can reach, unset DATA_DIR to let Burnwatch keep the data under /var/lib/burnwatch, or set DATABASE_URL',
       );
     } finally {
       rmSync(locked, { recursive: true, force: true });
