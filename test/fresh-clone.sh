@@ -27,13 +27,19 @@ copy_tree() {
   tar -C "$src" --exclude=./node_modules --exclude=./dist --exclude=./.data -cf - . | tar -C "$1" -xf -
 }
 
-# run_as CMD: a login-free shell as the case's user, in the clone.
-run_as() {
+# user_prefix: the words that run a command as the case's user, with that
+# user's environment. setpriv execs in place (su would stay in between, and
+# answers a Ctrl-C by killing its child).
+user_prefix() {
   if [ "$mode" = user ]; then
-    su -s /bin/bash "$user" -c "cd '$dir' && $1"
-  else
-    (cd "$dir" && bash -c "$1")
+    echo setpriv --reuid="$user" --regid="$user" --init-groups \
+      env -i HOME="$home" USER="$user" LOGNAME="$user" PATH="$PATH" PORT="$port"
   fi
+}
+
+# run_as CMD: a shell command as the case's user, in the clone.
+run_as() {
+  (cd "$dir" && $(user_prefix) bash -c "$1")
 }
 
 wait_ready() {
@@ -42,7 +48,7 @@ wait_ready() {
     if ! kill -0 "$pid" 2>/dev/null; then
       say "npm start exited before it was ready"; cat "$log"; exit 1
     fi
-    if (( SECONDS - t0 > 60 )); then say "/readyz not 200 within 60 s"; tail -20 "$log"; exit 1; fi
+    if (( SECONDS - t0 > 120 )); then say "/readyz not 200 within 120 s"; tail -20 "$log"; exit 1; fi
     sleep 1
   done
   say "/readyz 200 after $(( SECONDS - t0 )) s"
@@ -53,11 +59,8 @@ wait_ready() {
 start() {
   log=$(mktemp)
   chmod 666 "$log"
-  if [ "$mode" = user ]; then
-    setsid su -s /bin/bash "$user" -c "cd '$dir' && PORT=$port npm start" >"$log" 2>&1 &
-  else
-    (cd "$dir" && PORT=$port setsid npm start >"$log" 2>&1) &
-  fi
+  # exec all the way down: $pid is npm itself, leader of its own process group.
+  (cd "$dir" && PORT=$port exec setsid $(user_prefix) npm start >"$log" 2>&1) &
   pid=$!
   wait_ready
   cluster=$(grep -o 'started with its data in [^"]*' "$log" | sed 's/.* in //')
