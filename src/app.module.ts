@@ -14,6 +14,22 @@ import { RedModule } from './red/red.module.js';
 import { SloModule } from './slo/slo.module.js';
 import { AlertingModule } from './alerting/alerting.module.js';
 import { NotifyModule } from './notify/notify.module.js';
+import { CHANNEL_USERS, type ChannelUsers } from './common/channel-directory.js';
+import { SloRepository } from './slo/slo.repository.js';
+import { AlertRuleRepository } from './alerting/alert-rule.repository.js';
+
+/** channelUsers: the SLOs and symptom rules that name a channel, each asked of its own repository. */
+function channelUsers(slos: SloRepository, rules: AlertRuleRepository): ChannelUsers {
+  return {
+    usersOf: async (refs) => {
+      const names = (channels: readonly string[]) => channels.some((c) => refs.includes(c));
+      return [
+        ...(await slos.list({})).filter((s) => names(s.channels)).map((s) => `SLO ${s.name}`),
+        ...(await rules.list()).filter((r) => names(r.spec.channels)).map((r) => `alert rule ${r.spec.name}`),
+      ];
+    },
+  };
+}
 
 @Module({})
 export class AppModule implements NestModule {
@@ -27,8 +43,9 @@ export class AppModule implements NestModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: CHANNEL_USERS, useFactory: channelUsers, inject: [SloRepository, AlertRuleRepository] },
       ],
-      exports: [APP_CONFIG],
+      exports: [APP_CONFIG, CHANNEL_USERS],
     };
   }
 

@@ -1,10 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../common/auth.guard.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { symptomRuleToJson, validateSymptomRule } from '../evaluation/symptom-rule.js';
 import { AlertRule, AlertRuleRepository } from './alert-rule.repository.js';
 import { isUuid } from '../common/patterns.js';
+import { CHANNEL_DIRECTORY, type ChannelDirectory, missingChannelsMessage } from '../common/channel-directory.js';
+import { ALERT_RULE_SCHEMA, checkAlertRuleShape } from './alert-rule.schema.js';
 
 const EXAMPLE = {
   name: 'checkout-5xx',
@@ -21,8 +23,9 @@ const EXAMPLE = {
 const view = (r: AlertRule) => ({ id: r.id, ...symptomRuleToJson(r.spec), version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt });
 
 function validate(body: unknown) {
+  const shape = checkAlertRuleShape(body);
   const { spec, errors } = validateSymptomRule(body);
-  if (!spec) throw badRequest(errors.join('; '));
+  if (!spec || shape.length) throw badRequest([...shape, ...errors].join('; '));
   return spec;
 }
 
@@ -31,7 +34,18 @@ function validate(body: unknown) {
 @ApiBearerAuth()
 @Controller('api/v1/alert-rules')
 export class AlertRulesController {
-  constructor(private readonly rules: AlertRuleRepository) {}
+  constructor(
+    private readonly rules: AlertRuleRepository,
+    @Inject(CHANNEL_DIRECTORY) private readonly channels: ChannelDirectory,
+  ) {}
+
+  /** validated: a well-formed rule whose channels all exist. */
+  private async validated(body: unknown) {
+    const spec = validate(body);
+    const missing = await this.channels.missing(spec.channels);
+    if (missing.length) throw badRequest(missingChannelsMessage(missing));
+    return spec;
+  }
 
   private async find(id: string): Promise<AlertRule> {
     const r = isUuid(id) ? await this.rules.get(id) : undefined;
@@ -41,9 +55,9 @@ export class AlertRulesController {
 
   @Post()
   @RequireScope('write')
-  @ApiBody({ schema: { example: EXAMPLE } })
+  @ApiBody({ schema: { ...ALERT_RULE_SCHEMA, example: EXAMPLE } })
   async create(@Body() body: unknown) {
-    const spec = validate(body);
+    const spec = await this.validated(body);
     const created = await this.rules.insert(spec);
     if (!created) throw conflict(`an alert rule named ${spec.name} already exists`);
     return view(created);
@@ -63,10 +77,10 @@ export class AlertRulesController {
 
   @Put(':id')
   @RequireScope('write')
-  @ApiBody({ schema: { example: EXAMPLE } })
+  @ApiBody({ schema: { ...ALERT_RULE_SCHEMA, example: EXAMPLE } })
   async replace(@Param('id') id: string, @Body() body: unknown) {
     await this.find(id);
-    const updated = await this.rules.update(id, validate(body));
+    const updated = await this.rules.update(id, await this.validated(body));
     if (updated === 'conflict') throw conflict('another alert rule has that name');
     if (!updated) throw notFound(`alert rule ${id} not found`);
     return view(updated);

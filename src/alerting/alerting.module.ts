@@ -13,6 +13,6 @@ import { RuleAlertsService } from './rule-alerts.service.js';
 @Module({
   controllers: [AlertsController, AlertRulesController],
   providers: [AlertRuleRepository, RuleAlertsService, AlertRepository, AttributionRepository, SloAlertsService, AlertingService, AlertMetrics, EvaluationScheduler],
-  exports: [AlertingService],
+  exports: [AlertingService, AlertRuleRepository],
 })
 export class AlertingModule {}

@@ -33,6 +33,16 @@ export class ChannelRepository {
     return ((await m.query(`SELECT * FROM channels ORDER BY name`)) as Row[]).map(fromRow);
   }
 
+  /** missing: the refs that name no channel, by id or by name (ChannelDirectory). */
+  async missing(refs: readonly string[]): Promise<string[]> {
+    if (refs.length === 0) return [];
+    const rows: { ref: string }[] = await this.dataSource.query(
+      `SELECT r AS ref FROM unnest($1::text[]) AS r WHERE NOT EXISTS (SELECT 1 FROM channels c WHERE c.name = r OR c.id::text = r)`,
+      [refs],
+    );
+    return rows.map((r) => r.ref);
+  }
+
   async get(id: string): Promise<Channel | undefined> {
     const rows: Row[] = await this.dataSource.query(`SELECT * FROM channels WHERE id = $1`, [id]);
     return rows[0] ? fromRow(rows[0]) : undefined;

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../common/auth.guard.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
@@ -6,6 +6,7 @@ import { ChannelRepository } from './channel.repository.js';
 import { Channel, redact, validateChannel } from './channel.types.js';
 import { Dispatcher } from './dispatcher.service.js';
 import { isUuid } from '../common/patterns.js';
+import { CHANNEL_USERS, type ChannelUsers } from '../common/channel-directory.js';
 
 function parse(body: unknown) {
   const v = validateChannel(body);
@@ -21,6 +22,7 @@ export class ChannelsController {
   constructor(
     private readonly channels: ChannelRepository,
     private readonly dispatcher: Dispatcher,
+    @Inject(CHANNEL_USERS) private readonly users: ChannelUsers,
   ) {}
 
   private async find(id: string): Promise<Channel> {
@@ -54,8 +56,14 @@ export class ChannelsController {
   @Put(':id')
   @RequireScope('write')
   async replace(@Param('id') id: string, @Body() body: unknown) {
-    await this.find(id);
-    const updated = await this.channels.update(id, parse(body));
+    const before = await this.find(id);
+    const next = parse(body);
+    if (next.name !== before.name) {
+      // Definitions that name it by its old name would lose it.
+      const users = await this.users.usersOf([before.name]);
+      if (users.length) throw conflict(`channel ${before.name} is named by ${users.join(', ')}; rename it there too, or refer to it by id`);
+    }
+    const updated = await this.channels.update(id, next);
     if (updated === 'conflict') throw conflict('another channel has that name');
     if (!updated) throw notFound(`channel ${id} not found`);
     return redact(updated);
@@ -65,7 +73,9 @@ export class ChannelsController {
   @RequireScope('write')
   @HttpCode(204)
   async delete(@Param('id') id: string): Promise<void> {
-    await this.find(id);
+    const channel = await this.find(id);
+    const users = await this.users.usersOf([channel.id, channel.name]);
+    if (users.length) throw conflict(`channel ${channel.name} is still named by ${users.join(', ')}; remove it from them first`);
     await this.channels.delete(id);
   }
 

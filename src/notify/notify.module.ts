@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { CHANNEL_DIRECTORY } from '../common/channel-directory.js';
 import { ChannelRepository } from './channel.repository.js';
 import { ChannelSender } from './channel-sender.service.js';
 import { ChannelsController } from './channels.controller.js';
@@ -13,7 +14,16 @@ import { SilencesController } from './silences.controller.js';
 @Global()
 @Module({
   controllers: [ChannelsController, SilencesController, NotificationsController],
-  providers: [ChannelRepository, ChannelSender, Dispatcher, NotifyMetrics, NotifyPlanner, OutboxRepository, SilenceRepository],
-  exports: [NotifyPlanner, Dispatcher],
+  providers: [
+    ChannelRepository,
+    ChannelSender,
+    Dispatcher,
+    NotifyMetrics,
+    NotifyPlanner,
+    OutboxRepository,
+    SilenceRepository,
+    { provide: CHANNEL_DIRECTORY, useExisting: ChannelRepository },
+  ],
+  exports: [NotifyPlanner, Dispatcher, CHANNEL_DIRECTORY],
 })
 export class NotifyModule {}

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs
 import { RequireScope } from '../common/auth.guard.js';
 import { badRequest } from '../common/errors.js';
 import { SloService } from './slo.service.js';
+import { SLO_SCHEMA } from './slo.schema.js';
 
 const EXAMPLE = {
   name: 'checkout-availability',
@@ -26,7 +27,7 @@ export class SloController {
   @Post()
   @RequireScope('write')
   @ApiOperation({ summary: 'Create an SLO (backfilled from stored RED data, marked approximate)' })
-  @ApiBody({ schema: { example: EXAMPLE } })
+  @ApiBody({ schema: { ...SLO_SCHEMA, example: EXAMPLE } })
   create(@Body() body: unknown) {
     return this.slos.create(body, Date.now());
   }
@@ -54,7 +55,7 @@ export class SloController {
 
   @Put(':id')
   @RequireScope('write')
-  @ApiBody({ schema: { example: EXAMPLE } })
+  @ApiBody({ schema: { ...SLO_SCHEMA, example: EXAMPLE } })
   replace(@Param('id') id: string, @Body() body: unknown) {
     return this.slos.replace(id, body, Date.now());
   }

@@ -17,6 +17,7 @@ import { StoredCounts } from './stored-counts.js';
 import { minuteHorizon } from './stored-ranges.js';
 import { statusToJson } from './slo-status.view.js';
 import { isUuid } from '../common/patterns.js';
+import { CHANNEL_DIRECTORY, type ChannelDirectory, missingChannelsMessage } from '../common/channel-directory.js';
 
 const MAX_HISTORY_POINTS = 2000;
 /** Backfill reaches back at least this far, so the 3-day alert tier has history even in a new calendar week. */
@@ -46,7 +47,16 @@ export class SloService {
     private readonly backfills: BackfillRepository,
     private readonly registry: SloRegistry,
     private readonly evaluator: SloEvaluationService,
+    @Inject(CHANNEL_DIRECTORY) private readonly channels: ChannelDirectory,
   ) {}
+
+  /** validated: a well-formed definition whose channels all exist. */
+  private async validated(body: unknown): Promise<SloSpec> {
+    const spec = validate(body);
+    const missing = await this.channels.missing(spec.channels);
+    if (missing.length) throw badRequest(missingChannelsMessage(missing));
+    return spec;
+  }
 
   view(slo: Slo) {
     return { id: slo.id, ...specToJson(slo), version: slo.version, createdAt: slo.createdAt, updatedAt: slo.updatedAt, approximateUntil: slo.approximateUntil, warnings: warningsFor(slo) };
@@ -64,7 +74,7 @@ export class SloService {
   }
 
   async create(body: unknown, nowMs: number) {
-    const spec = validate(body);
+    const spec = await this.validated(body);
     const slo = await this.dataSource.transaction(async (m) => {
       const created = await this.repository.insert(spec, m);
       if (!created) throw conflict(`an SLO named ${spec.name} already exists`);
@@ -76,7 +86,7 @@ export class SloService {
 
   async replace(id: string, body: unknown, nowMs: number) {
     const before = await this.get(id);
-    return this.save(before, validate(body), nowMs);
+    return this.save(before, await this.validated(body), nowMs);
   }
 
   async patch(id: string, body: unknown, nowMs: number) {
@@ -84,7 +94,7 @@ export class SloService {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('body: must be a JSON object');
     // A patch is a shallow merge over the stored spec, then validated whole.
     const merged = { ...specToJson(before), ...(body as object) };
-    return this.save(before, validate(merged), nowMs);
+    return this.save(before, await this.validated(merged), nowMs);
   }
 
   private async save(before: Slo, spec: SloSpec, nowMs: number) {

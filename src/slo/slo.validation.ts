@@ -2,6 +2,7 @@ import { formatDuration, nominalPeriodMs, parseDuration, parseWindow, WindowErro
 import { defaultPolicy, validatePolicy, unreachableTiers, type BurnRatePolicy } from '../evaluation/policy.js';
 import type { Indicator, Selector, SloSpec } from './slo.types.js';
 import { isObj, stringMap, type Obj } from '../common/validation.js';
+import { checkSloShape } from './slo.schema.js';
 import { NAMEABLE_SPAN_KINDS, SPAN_KIND_NAMES, SpanKind, spanKindFromName } from '../ingest/span.model.js';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._:-]{0,127}$/;
@@ -67,8 +68,8 @@ function selector(v: unknown, errors: string[]): Selector {
  * each naming its field, so a user fixes a request in one round trip.
  */
 export function validateSloSpec(body: unknown): SloSpec {
-  const errors: string[] = [];
   if (!isObj(body)) throw new SloValidationError(['body: must be a JSON object']);
+  const errors: string[] = checkSloShape(body);
   const name = body.name;
   if (typeof name !== 'string' || !NAME.test(name)) errors.push('name: must be 1-128 characters of letters, digits, . _ : - (starting with a letter or digit)');
   const service = body.service;
@@ -78,6 +79,9 @@ export function validateSloSpec(body: unknown): SloSpec {
   const objective = body.objective;
   if (typeof objective !== 'number' || !Number.isFinite(objective) || objective <= 0 || objective >= 100) {
     errors.push('objective: must be a percentage strictly between 0 and 100, e.g. 99.9');
+  } else if (objective < 1) {
+    // 0.999 is almost always a ratio meant as 99.9 %; an SLO of 0.999 % would never alert.
+    errors.push(`objective: is a percentage, so ${objective} means ${objective} %; did you mean ${Number((objective * 100).toPrecision(12))}?`);
   }
   let window = parseWindow('30d');
   if (typeof body.window !== 'string') errors.push('window: must be "Nd" (1..90) or "month:<IANA zone>" / "week:<IANA zone>"');
@@ -99,7 +103,7 @@ export function validateSloSpec(body: unknown): SloSpec {
     if (!ok) errors.push('runbookUrl: must be an http(s) URL');
   }
   const channels = body.channels ?? [];
-  if (!Array.isArray(channels) || channels.some((c) => typeof c !== 'string')) errors.push('channels: must be a list of channel ids');
+  if (!Array.isArray(channels) || channels.some((c) => typeof c !== 'string')) errors.push('channels: must be a list of channel names or ids');
   const alerting = body.alerting ?? {};
   let policy: BurnRatePolicy | undefined;
   let minEvents: number | undefined;

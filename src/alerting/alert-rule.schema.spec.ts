@@ -1,0 +1,30 @@
+import { checkAlertRuleShape } from './alert-rule.schema.js';
+
+const rule = {
+  name: 'checkout-5xx',
+  selector: { service: 'checkout', operations: ['POST /cart'], spanKinds: ['server'] },
+  condition: { type: 'error_ratio', window: '5m', threshold: 0.05, minCalls: 20 },
+  for: '2m',
+  keepFiringFor: '5m',
+  severity: 'page',
+  labels: { team: 'payments' },
+  annotations: { summary: 'checkout is failing' },
+  channels: [],
+};
+
+describe('symptom rule bodies are strict', () => {
+  it('accepts a valid rule, and one fetched with its read-only fields', () => {
+    expect(checkAlertRuleShape(rule)).toEqual([]);
+    expect(checkAlertRuleShape({ id: 'x', ...rule, version: 1, createdAt: 'a', updatedAt: 'b' })).toEqual([]);
+  });
+
+  it('names misplaced and misspelt fields by path', () => {
+    expect(checkAlertRuleShape({ ...rule, condition: { ...rule.condition, severity: 'page' } })).toEqual([
+      'condition.severity: unknown field; "severity" belongs at the top level',
+    ]);
+    expect(checkAlertRuleShape({ ...rule, keepFiringFr: '5m' })).toEqual(['keepFiringFr: unknown field; did you mean "keepFiringFor"?']);
+    expect(checkAlertRuleShape({ ...rule, condition: { ...rule.condition, percentile: 99 } })).toEqual([
+      'condition.percentile: unknown field; allowed only with another "type"',
+    ]);
+  });
+});
