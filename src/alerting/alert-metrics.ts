@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { labelName, labelValue } from '../metrics/exposition.js';
+import { labelName, labelValue } from '../kernel/exposition.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { AlertRow } from './alert.repository.js';
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
-import { minuteHorizon, RangeRecorder } from '../slo/stored-ranges.js';
+import { minuteHorizon, RangeRecorder } from '../kernel/stored-ranges.js';
 import { EntityManager } from 'typeorm';
 import { fingerprint, stepAlert } from '../evaluation/alert-state.js';
-import { evaluationEnd, MINUTE_MS } from '../evaluation/minute-ranges.js';
+import { evaluationEnd, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { evaluateSymptom } from '../evaluation/symptom-rule.evaluator.js';
 import { symptomRuleToJson, type RedSums } from '../evaluation/symptom-rule.js';
 import { AlertRepository, toState } from './alert.repository.js';

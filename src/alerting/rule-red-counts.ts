@@ -1,11 +1,11 @@
 import { EntityManager } from 'typeorm';
-import type { Range } from '../evaluation/minute-ranges.js';
+import type { Range } from '../kernel/minute-ranges.js';
 import type { RedCounts, RedSums, SymptomSelector } from '../evaluation/symptom-rule.js';
-import { mergeBucketJson } from '../ingest/aggregate/log-histogram.js';
+import { mergeBucketJson } from '../kernel/log-histogram.js';
 import { histogramFromStored } from '../ingest/red.repository.js';
-import { storedParts, type StoredPart } from '../slo/stored-ranges.js';
+import { storedParts, type StoredPart } from '../kernel/stored-ranges.js';
 import { operationMatchSql } from '../common/patterns.js';
-import { SPAN_KIND_LABELS, spanKindFromName } from '../ingest/span.model.js';
+import { SPAN_KIND_LABELS, spanKindFromName } from '../kernel/span.model.js';
 
 /**
  * loadRuleCounts answers a rule's window sums from the stored RED rows of

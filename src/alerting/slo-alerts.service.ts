@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { DEFAULT_ALERT_TIMING, fingerprint, stepAlert, type AlertStep } from '../evaluation/alert-state.js';
-import { evaluationEnd, MINUTE_MS } from '../evaluation/minute-ranges.js';
+import { evaluationEnd, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { firingTiers, SLO_ALERT_NAME, stepSloAlerts } from '../evaluation/slo-alerts.js';
 import type { SloStatus } from '../evaluation/slo-evaluator.js';
 import { formatDuration, formatWindow } from '../evaluation/windows.js';

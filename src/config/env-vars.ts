@@ -1,6 +1,6 @@
 import { ConfigError, EnvVar, bool, httpUrl, int, list, oneOf, postgresUrl, str } from './env-schema.js';
 import type { LogLevel } from './config.js';
-import { NAMEABLE_SPAN_KINDS, spanKindFromName } from '../ingest/span.model.js';
+import { NAMEABLE_SPAN_KINDS, spanKindFromName } from '../kernel/span.model.js';
 
 const spanKinds = (raw: string): number[] =>
   list(raw).map((k) => {

@@ -6,7 +6,7 @@ import {
   sliStatus,
   timeToExhaustionMs,
 } from './burn-rate.js';
-import { DAY_MS } from './minute-ranges.js';
+import { DAY_MS } from '../kernel/minute-ranges.js';
 
 describe('budgetRatio', () => {
   it.each([

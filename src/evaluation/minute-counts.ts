@@ -1,5 +1,5 @@
 import type { EventCounts } from './burn-rate.js';
-import { HOUR_MS, MINUTE_MS, floorMinute, splitRange } from './minute-ranges.js';
+import { HOUR_MS, MINUTE_MS, floorMinute, splitRange } from '../kernel/minute-ranges.js';
 import type { WindowCounts } from './slo-evaluator.js';
 
 /**

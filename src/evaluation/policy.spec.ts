@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS } from './minute-ranges.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import {
   type BurnRateTier,
   DEFAULT_POLICY,

@@ -1,5 +1,5 @@
 import { type BudgetRatio, budgetRatio } from './burn-rate.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from './minute-ranges.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 
 /**
  * Multiwindow, multi-burn-rate alert policies (Google SRE Workbook, ch. 5).

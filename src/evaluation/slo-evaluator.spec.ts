@@ -1,5 +1,5 @@
 import { MinuteCounts } from './minute-counts.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from './minute-ranges.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { DEFAULT_MIN_EVENTS, type SloDefinition, evaluateSlo } from './slo-evaluator.js';
 import type { SloWindow } from './windows.js';
 

@@ -8,7 +8,7 @@ import {
   sliStatus,
   timeToExhaustionMs,
 } from './burn-rate.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from './minute-ranges.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { type BurnRatePolicy, type Severity, defaultPolicy, exceedsMaxBurnRate, tierFactor } from './policy.js';
 import { type SloWindow, type WindowBounds, nominalPeriodMs, windowBounds } from './windows.js';
 

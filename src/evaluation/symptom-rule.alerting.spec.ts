@@ -1,5 +1,5 @@
 import { type AlertPhase, type AlertState, type AlertTransition, stepAlert } from './alert-state.js';
-import { DAY_MS, MINUTE_MS } from './minute-ranges.js';
+import { DAY_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { type SymptomRuleSpec, validateSymptomRule } from './symptom-rule.js';
 import { evaluateSymptom } from './symptom-rule.evaluator.js';
 import { MinuteRedCounts } from './symptom-rule.red-counts.js';

@@ -1,5 +1,5 @@
-import { LogHistogram } from '../ingest/aggregate/log-histogram.js';
-import { DAY_MS, MINUTE_MS } from './minute-ranges.js';
+import { LogHistogram } from '../kernel/log-histogram.js';
+import { DAY_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import type { SymptomCondition } from './symptom-rule.js';
 import { evaluateSymptom, trafficEnd } from './symptom-rule.evaluator.js';
 import { MinuteRedCounts } from './symptom-rule.red-counts.js';

@@ -1,5 +1,5 @@
-import { LogHistogram } from '../ingest/aggregate/log-histogram.js';
-import { DAY_MS, MINUTE_MS, evaluationEnd } from './minute-ranges.js';
+import { LogHistogram } from '../kernel/log-histogram.js';
+import { DAY_MS, MINUTE_MS, evaluationEnd } from '../kernel/minute-ranges.js';
 import type { RedCounts, SymptomCondition } from './symptom-rule.js';
 
 /**

@@ -1,5 +1,5 @@
-import { type HistogramJson, mergeBucketJson } from '../ingest/aggregate/log-histogram.js';
-import { HOUR_MS, MINUTE_MS, floorMinute, splitRange } from './minute-ranges.js';
+import { type HistogramJson, mergeBucketJson } from '../kernel/log-histogram.js';
+import { HOUR_MS, MINUTE_MS, floorMinute, splitRange } from '../kernel/minute-ranges.js';
 import type { RedCounts, RedSums } from './symptom-rule.js';
 
 /**

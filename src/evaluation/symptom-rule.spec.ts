@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS } from './minute-ranges.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { type SymptomRuleSpec, symptomRuleToJson, validateSymptomRule } from './symptom-rule.js';
 
 /** The rule from the API documentation: 5xx ratio on checkout's cart endpoint. */

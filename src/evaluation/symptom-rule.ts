@@ -1,8 +1,8 @@
-import type { HistogramJson } from '../ingest/aggregate/log-histogram.js';
-import { DAY_MS, MINUTE_MS } from './minute-ranges.js';
+import type { HistogramJson } from '../kernel/log-histogram.js';
+import { DAY_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { WindowError, formatDuration, parseDuration } from './windows.js';
 import { isObj, stringMap } from '../common/validation.js';
-import { NAMEABLE_SPAN_KINDS } from '../ingest/span.model.js';
+import { NAMEABLE_SPAN_KINDS } from '../kernel/span.model.js';
 
 /**
  * Symptom rules: alerts on what users of a service see (errors, slowness,

@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, evaluationEnd, floorMinute } from './minute-ranges.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, evaluationEnd, floorMinute } from '../kernel/minute-ranges.js';
 
 /**
  * SLO windows: rolling (the last N days) or calendar (the current month or

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { unavailable } from '../common/errors.js';
 import { BatchAggregator, DrainResult, rollUp } from './aggregate/aggregator.js';
-import { HOUR_MS } from '../evaluation/minute-ranges.js';
+import { HOUR_MS } from '../kernel/minute-ranges.js';
 import { SeriesRegistry } from './aggregate/series-registry.js';
 import { IngestMetrics } from './ingest.metrics.js';
 import { RedRepository } from './red.repository.js';

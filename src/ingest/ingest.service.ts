@@ -6,9 +6,9 @@ import { adjustedCount } from './aggregate/sampling.js';
 import { Flusher } from './flusher.js';
 import { IngestMetrics } from './ingest.metrics.js';
 import type { AttributeWanted } from './otlp/otlp.types.js';
-import type { SpanRecord } from './span.model.js';
+import type { SpanRecord } from '../kernel/span.model.js';
 import { SloRegistry } from '../slo/slo-registry.js';
-import { retentionCutoff } from '../slo/stored-ranges.js';
+import { retentionCutoff } from '../kernel/stored-ranges.js';
 
 export interface IngestOutcome {
   accepted: number;

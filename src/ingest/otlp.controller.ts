@@ -1,15 +1,16 @@
-import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { RequireScope } from '../common/auth.guard.js';
 import { badRequest, unsupportedMediaType } from '../common/errors.js';
 import { readBody } from './body-reader.js';
+import { OtlpExceptionFilter } from './otlp-exception.filter.js';
 import { IngestService } from './ingest.service.js';
 import { decodeTraceRequestJson, OtlpJsonError } from './otlp/otlp-json.decoder.js';
 import { decodeTraceRequestProto, ProtoDecodeError } from './otlp/otlp-proto.decoder.js';
 import { traceResponseJson, traceResponseProto } from './otlp/otlp-response.js';
-import type { SpanRecord } from './span.model.js';
+import type { SpanRecord } from '../kernel/span.model.js';
 
 export type OtlpEncoding = 'protobuf' | 'json';
 
@@ -23,6 +24,7 @@ export function otlpEncoding(contentType: string | undefined): OtlpEncoding | un
 
 /** OtlpController is the OTLP/HTTP trace receiver at the spec's default path. */
 @ApiExcludeController()
+@UseFilters(OtlpExceptionFilter)
 @Controller()
 export class OtlpController {
   constructor(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RedRow } from './aggregate/aggregator.js';
-import type { HistogramJson } from './aggregate/log-histogram.js';
+import type { HistogramJson } from '../kernel/log-histogram.js';
 
 /** The stored histogram is a flat jsonb map bucket index -> count ('z' = zero bucket), so SQL can merge it by key. */
 export function histogramToStored(h: HistogramJson): Record<string, number> {

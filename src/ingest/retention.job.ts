@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
-import { retentionCutoff } from '../slo/stored-ranges.js';
+import { retentionCutoff } from '../kernel/stored-ranges.js';
 
 /**
  * RetentionJob deletes minute and hour rows past their retention. Deletes

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { labelName, labelValue } from '../metrics/exposition.js';
+import { labelName, labelValue } from '../kernel/exposition.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { PROM_BOUNDS_SECONDS, type RedRow } from './aggregate/aggregator.js';
 

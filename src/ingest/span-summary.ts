@@ -1,4 +1,4 @@
-import { NAMEABLE_SPAN_KINDS, StatusCode, spanKindFromName, type SpanRecord } from './span.model.js';
+import { NAMEABLE_SPAN_KINDS, StatusCode, spanKindFromName, type SpanRecord } from '../kernel/span.model.js';
 
 export class SpanSummaryError extends Error {}
 

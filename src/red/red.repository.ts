@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { splitRange } from '../evaluation/minute-ranges.js';
+import { splitRange } from '../kernel/minute-ranges.js';
 
 export interface RedTotals {
   key: string[];

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
-import { minuteHorizon, readableRange } from '../slo/stored-ranges.js';
-import { floorMinute } from '../evaluation/minute-ranges.js';
+import { minuteHorizon, readableRange } from '../kernel/stored-ranges.js';
+import { floorMinute } from '../kernel/minute-ranges.js';
 import { histogramFromStored } from '../ingest/red.repository.js';
-import { LogHistogram } from '../ingest/aggregate/log-histogram.js';
+import { LogHistogram } from '../kernel/log-histogram.js';
 import { RedQueryRepository, RedTotals } from './red.repository.js';
 
 export interface RedSummary {

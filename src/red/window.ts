@@ -1,5 +1,5 @@
 import { badRequest } from '../common/errors.js';
-import { DAY_MS, MINUTE_MS } from '../evaluation/minute-ranges.js';
+import { DAY_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { parseDuration } from '../evaluation/windows.js';
 
 const MIN_MS = 5 * MINUTE_MS;

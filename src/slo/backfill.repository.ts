@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { bucketIndex } from '../ingest/aggregate/log-histogram.js';
+import { bucketIndex } from '../kernel/log-histogram.js';
 import type { SloSpec } from './slo.types.js';
 import { operationMatchSql } from '../common/patterns.js';
-import { SPAN_KIND_LABELS } from '../ingest/span.model.js';
+import { SPAN_KIND_LABELS } from '../kernel/span.model.js';
 
 /**
  * BackfillRepository gives a new or edited SLO history at once by rebuilding

@@ -1,4 +1,4 @@
-import { MINUTE_MS } from '../evaluation/minute-ranges.js';
+import { MINUTE_MS } from '../kernel/minute-ranges.js';
 
 export interface SliRow {
   sloId: string;

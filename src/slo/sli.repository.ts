@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { EventCounts } from '../evaluation/burn-rate.js';
-import type { Range } from '../evaluation/minute-ranges.js';
+import type { Range } from '../kernel/minute-ranges.js';
 import type { WindowCounts } from '../evaluation/slo-evaluator.js';
 import type { SliRow } from './sli-accumulator.js';
-import { storedParts, type StoredPart } from './stored-ranges.js';
+import { storedParts, type StoredPart } from '../kernel/stored-ranges.js';
 
 type Table = 'sli_minute' | 'sli_hour';
 

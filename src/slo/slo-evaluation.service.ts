@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
-import { minuteHorizon, RangeRecorder } from './stored-ranges.js';
+import { minuteHorizon, RangeRecorder } from '../kernel/stored-ranges.js';
 import { DataSource, EntityManager } from 'typeorm';
 import { evaluateSlo, type SloStatus } from '../evaluation/slo-evaluator.js';
-import { evaluationEnd } from '../evaluation/minute-ranges.js';
+import { evaluationEnd } from '../kernel/minute-ranges.js';
 import { SliRepository } from './sli.repository.js';
 import { toDefinition } from './slo-definition.js';
 import { SloMetrics } from './slo-metrics.js';

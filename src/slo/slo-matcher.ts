@@ -1,4 +1,4 @@
-import type { SpanRecord } from '../ingest/span.model.js';
+import type { SpanRecord } from '../kernel/span.model.js';
 import type { Slo } from './slo.types.js';
 import { globSource, isGlob } from '../common/patterns.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { labelValue } from '../metrics/exposition.js';
+import { labelValue } from '../kernel/exposition.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { SloStatus } from '../evaluation/slo-evaluator.js';
 

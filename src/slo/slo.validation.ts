@@ -3,7 +3,7 @@ import { defaultPolicy, validatePolicy, unreachableTiers, type BurnRatePolicy } 
 import type { Indicator, Selector, SloSpec } from './slo.types.js';
 import { isObj, stringMap, type Obj } from '../common/validation.js';
 import { checkSloShape } from './slo.schema.js';
-import { NAMEABLE_SPAN_KINDS, SPAN_KIND_NAMES, SpanKind, spanKindFromName } from '../ingest/span.model.js';
+import { NAMEABLE_SPAN_KINDS, SPAN_KIND_NAMES, SpanKind, spanKindFromName } from '../kernel/span.model.js';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._:-]{0,127}$/;
 const LABEL_KEY = /^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/;

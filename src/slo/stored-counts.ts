@@ -1,8 +1,8 @@
 import type { EventCounts } from '../evaluation/burn-rate.js';
-import { HOUR_MS, MINUTE_MS } from '../evaluation/minute-ranges.js';
+import { HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import type { WindowCounts } from '../evaluation/slo-evaluator.js';
 import type { SliRow } from './sli-accumulator.js';
-import { storedParts } from './stored-ranges.js';
+import { storedParts } from '../kernel/stored-ranges.js';
 
 /**
  * StoredCounts replays stored sli_hour and sli_minute rows as WindowCounts,

@@ -1,8 +1,8 @@
-import { SpanKind, StatusCode, type SpanRecord } from '../span.model.js';
+import { SpanKind, StatusCode, type SpanRecord } from '../../kernel/span.model.js';
 import { BatchAggregator, PROM_BOUNDS_MS, PROM_BOUNDS_SECONDS, rollUp, type RedRow } from './aggregator.js';
-import { HOUR_MS } from '../../evaluation/minute-ranges.js';
+import { HOUR_MS } from '../../kernel/minute-ranges.js';
 import { classify, type ClassifiedSpan, type ClassifierOptions } from './classifier.js';
-import { LogHistogram } from './log-histogram.js';
+import { LogHistogram } from '../../kernel/log-histogram.js';
 import { adjustedCount } from './sampling.js';
 import { SeriesRegistry } from './series-registry.js';
 

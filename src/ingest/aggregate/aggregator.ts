@@ -1,8 +1,8 @@
-import type { SpanRecord } from '../span.model.js';
+import type { SpanRecord } from '../../kernel/span.model.js';
 import type { ClassifiedSpan, SeriesLabels } from './classifier.js';
-import { LogHistogram, mergeBucketJson, type HistogramJson } from './log-histogram.js';
+import { LogHistogram, mergeBucketJson, type HistogramJson } from '../../kernel/log-histogram.js';
 import type { SeriesRegistry } from './series-registry.js';
-import { MINUTE_MS } from '../../evaluation/minute-ranges.js';
+import { MINUTE_MS } from '../../kernel/minute-ranges.js';
 
 /**
  * BatchAggregator accumulates one flush batch: per (series, minute) the RED

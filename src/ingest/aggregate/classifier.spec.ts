@@ -1,4 +1,4 @@
-import { SpanKind, StatusCode, type SpanRecord } from '../span.model.js';
+import { SpanKind, StatusCode, type SpanRecord } from '../../kernel/span.model.js';
 import { ATTRIBUTE_KEYS_USED, classifierAttributeKeys, classify, type ClassifiedSpan, type ClassifierOptions } from './classifier.js';
 
 function span(over: Partial<SpanRecord> = {}, attributes: Record<string, string | number | boolean> = {}): SpanRecord {

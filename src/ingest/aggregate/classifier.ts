@@ -1,4 +1,4 @@
-import { SPAN_KIND_LABELS, SpanKind, StatusCode, type SpanRecord } from '../span.model.js';
+import { SPAN_KIND_LABELS, SpanKind, StatusCode, type SpanRecord } from '../../kernel/span.model.js';
 
 /**
  * classify turns a decoded span into the series it counts in and whether it

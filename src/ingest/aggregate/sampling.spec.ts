@@ -1,4 +1,4 @@
-import type { SpanRecord } from '../span.model.js';
+import type { SpanRecord } from '../../kernel/span.model.js';
 import { adjustedCount, adjustedCountFromThreshold, thresholdFromTraceState } from './sampling.js';
 
 function span(traceState: string, attributes: Record<string, string | number | boolean> = {}): SpanRecord {

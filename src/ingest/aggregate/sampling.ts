@@ -1,4 +1,4 @@
-import type { SpanRecord } from '../span.model.js';
+import type { SpanRecord } from '../../kernel/span.model.js';
 
 /**
  * Adjusted count = how many spans of the original traffic this one stands

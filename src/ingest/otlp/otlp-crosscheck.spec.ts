@@ -8,7 +8,7 @@ import { TraceState } from '@opentelemetry/core';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { SpanRecord } from '../span.model.js';
+import type { SpanRecord } from '../../kernel/span.model.js';
 import { decodeTraceRequestJson } from './otlp-json.decoder.js';
 import { decodeTraceRequestProto, ProtoDecodeError } from './otlp-proto.decoder.js';
 import type { AttrValue } from './otlp.types.js';

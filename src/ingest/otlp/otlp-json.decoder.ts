@@ -7,10 +7,10 @@
  * throw OtlpJsonError naming the offending path. AnyValue arrays and maps are
  * never descended into, so hostile nesting cannot overflow the stack.
  */
-import type { SpanRecord } from '../span.model.js';
+import type { SpanRecord } from '../../kernel/span.model.js';
 import { KeyMatcher } from './key-matcher.js';
 import type { AttrValue, AttributeWanted, DecodeResult } from './otlp.types.js';
-import { SPAN_KIND_LABELS } from '../span.model.js';
+import { SPAN_KIND_LABELS } from '../../kernel/span.model.js';
 
 export type { AttributeWanted, DecodeResult } from './otlp.types.js';
 

@@ -1,5 +1,5 @@
 /** Hand-built wire-format edge cases for the protobuf decoder. */
-import type { SpanRecord } from '../span.model.js';
+import type { SpanRecord } from '../../kernel/span.model.js';
 import { decodeTraceRequestProto, ProtoDecodeError } from './otlp-proto.decoder.js';
 import { varint } from '../../../test/support/proto-writer.js';
 

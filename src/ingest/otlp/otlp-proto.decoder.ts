@@ -6,7 +6,7 @@
  * is skipped by wire type. Nesting is fixed by the schema; AnyValue arrays
  * and maps are skipped by length, so hostile nesting cannot recurse.
  */
-import type { SpanRecord } from '../span.model.js';
+import type { SpanRecord } from '../../kernel/span.model.js';
 import { KeyMatcher, type KeyEntry } from './key-matcher.js';
 import type { AttrValue, AttributeWanted, DecodeResult } from './otlp.types.js';
 import { nanosDiffToMs, nanosToMs, ProtoReader } from './proto-reader.js';

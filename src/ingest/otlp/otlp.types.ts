@@ -1,4 +1,4 @@
-import type { SpanRecord } from '../span.model.js';
+import type { SpanRecord } from '../../kernel/span.model.js';
 
 /**
  * Which attribute keys the engine needs. Everything else in a span is

@@ -1,5 +1,5 @@
 import { LogHistogram, MIN_MS, bucketIndex, bucketUpperBound, mergeBucketJson } from './log-histogram.js';
-import { seededRandom } from '../../../test/support/random.js';
+import { seededRandom } from '../../test/support/random.js';
 
 /** Lognormal latencies: median e^mu ms, wide spread like real request times. */
 function lognormal(n: number, seed: number, mu = Math.log(40), sigma = 1.5): number[] {

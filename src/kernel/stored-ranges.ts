@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, splitRange, type Range } from '../evaluation/minute-ranges.js';
+import { DAY_MS, HOUR_MS, splitRange, type Range } from './minute-ranges.js';
 
 /**
  * readableRange is the range the stored rows can answer exactly. Minute rows

@@ -1,6 +1,6 @@
 import { MinuteCounts } from '../evaluation/minute-counts.js';
 import { minuteHorizon, readableRange } from './stored-ranges.js';
-import { StoredCounts } from './stored-counts.js';
+import { StoredCounts } from '../slo/stored-counts.js';
 
 const H = 3_600_000;
 const M = 60_000;
