@@ -172,6 +172,33 @@ export class AlertRepository {
     return rows.length;
   }
 
+  /**
+   * notifiable: the alerts a notification may be due for at `nowMs` — every
+   * firing one (repeats), and those resolved within the last minute — with
+   * whether this tick resolved them and the channels their rule names (an
+   * SLO's channels are the SLO module's to tell).
+   */
+  async notifiable(m: EntityManager, nowMs: number): Promise<(AlertRow & { repeats: number; just_resolved: boolean; rule_channels: string[] | null })[]> {
+    return m.query(
+      `SELECT a.*,
+              EXISTS (SELECT 1 FROM alert_transitions t WHERE t.alert_id = a.id AND t.transition = 'resolved' AND t.at = to_timestamp($1)) AS just_resolved,
+              (SELECT ARRAY(SELECT jsonb_array_elements_text(r.spec->'channels')) FROM alert_rules r WHERE a.source = 'rule' AND r.id = a.source_id) AS rule_channels
+       FROM alerts a
+       WHERE a.state = 'firing' OR (a.state = 'resolved' AND a.resolved_at >= to_timestamp($1) - interval '1 minute')`,
+      [nowMs / 1000],
+    );
+  }
+
+  /** markSent records that a firing or repeat notification was queued, so repeats keep their interval. */
+  async markSent(m: EntityManager, marks: readonly { alertId: string; repeat: boolean }[], nowMs: number): Promise<void> {
+    if (marks.length === 0) return;
+    await m.query(
+      `UPDATE alerts a SET last_sent_at = to_timestamp($3), repeats = a.repeats + x.inc
+       FROM unnest($1::uuid[], $2::int[]) AS x(id, inc) WHERE a.id = x.id`,
+      [marks.map((k) => k.alertId), marks.map((k) => (k.repeat ? 1 : 0)), nowMs / 1000],
+    );
+  }
+
   async list(f: AlertFilter): Promise<AlertRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];

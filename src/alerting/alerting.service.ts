@@ -6,6 +6,9 @@ import { AlertFilter, AlertRepository, alertView as view } from './alert.reposit
 import { SloAlertsService } from './slo-alerts.service.js';
 import { RuleAlertsService } from './rule-alerts.service.js';
 import { NotifyPlanner } from '../notify/notify-planner.service.js';
+import type { NotifiableAlert } from '../notify/notifiable-alert.js';
+import { SloRegistry } from '../slo/slo-registry.js';
+import { EntityManager } from 'typeorm';
 import { isUuid } from '../common/patterns.js';
 
 /**
@@ -21,6 +24,7 @@ export class AlertingService {
     private readonly planner: NotifyPlanner,
     private readonly alerts: AlertRepository,
     private readonly metrics: AlertMetrics,
+    private readonly slos: SloRegistry,
   ) {}
 
   async tick(nowMs: number, tickMs: number): Promise<TickResult> {
@@ -29,10 +33,32 @@ export class AlertingService {
       await this.ruleAlerts.step(m, nowMs);
       await this.alerts.resolveOrphans(m, nowMs);
       // Outbox rows commit with the transitions that caused them.
-      await this.planner.plan(m, nowMs);
+      const sent = await this.planner.plan(m, await this.notifiable(m, nowMs), nowMs);
+      await this.alerts.markSent(m, sent, nowMs);
     });
     this.metrics.publish(await this.alerts.open());
     return result;
+  }
+
+  /** notifiable: this tick's alerts as notify needs them, channels from their SLO or rule. */
+  private async notifiable(m: EntityManager, nowMs: number): Promise<NotifiableAlert[]> {
+    const sloChannels = new Map(this.slos.all.map((s) => [s.id, s.channels]));
+    return (await this.alerts.notifiable(m, nowMs)).map((a) => {
+      const { source: _source, sourceId: _sourceId, lastSentAt: _lastSentAt, ...snapshot } = view(a);
+      return {
+        id: a.id,
+        source: a.source,
+        sourceId: a.source_id,
+        state: a.state,
+        severity: a.severity,
+        labels: a.labels,
+        justResolved: a.just_resolved,
+        lastSentAtMs: a.last_sent_at ? new Date(a.last_sent_at).getTime() : undefined,
+        repeats: a.repeats,
+        channels: (a.source === 'slo' ? sloChannels.get(a.source_id) : a.rule_channels) ?? [],
+        snapshot,
+      };
+    });
   }
 
   async list(filter: Partial<AlertFilter>) {
