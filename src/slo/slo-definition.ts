@@ -8,5 +8,6 @@ export function toDefinition(slo: Slo): SloDefinition {
     window: slo.window,
     ...(slo.alerting.policy ? { policy: slo.alerting.policy } : {}),
     ...(slo.alerting.minEvents !== undefined ? { minEvents: slo.alerting.minEvents } : {}),
+    ...(slo.alerting.minWindowCoverage !== undefined ? { minWindowCoverage: slo.alerting.minWindowCoverage } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { BackfillRepository } from './backfill.repository.js';
+import { DataStartRepository } from './data-start.repository.js';
 import { SliRepository } from './sli.repository.js';
 import { SloController } from './slo.controller.js';
 import { SloEvaluationService } from './slo-evaluation.service.js';
@@ -16,6 +17,7 @@ import { SloService } from './slo.service.js';
     SloRepository,
     SliRepository,
     BackfillRepository,
+    DataStartRepository,
     SloStatusRepository,
     SloRegistry,
     SloService,
