@@ -3,6 +3,9 @@ import { BackfillRepository } from './backfill.repository.js';
 import { DataStartRepository } from './data-start.repository.js';
 import { SliRepository } from './sli.repository.js';
 import { SloController } from './slo.controller.js';
+import { ReplayController } from './replay.controller.js';
+import { ReplayService } from './replay.service.js';
+import { RedSliRepository } from './red-sli.repository.js';
 import { SloEvaluationService } from './slo-evaluation.service.js';
 import { SloMetrics } from './slo-metrics.js';
 import { SloRegistry } from './slo-registry.js';
@@ -12,12 +15,14 @@ import { SloService } from './slo.service.js';
 
 @Global()
 @Module({
-  controllers: [SloController],
+  controllers: [SloController, ReplayController],
   providers: [
     SloRepository,
     SliRepository,
     BackfillRepository,
     DataStartRepository,
+    RedSliRepository,
+    ReplayService,
     SloStatusRepository,
     SloRegistry,
     SloService,
