@@ -4,6 +4,8 @@ import { DataStartRepository } from './data-start.repository.js';
 import { SliRepository } from './sli.repository.js';
 import { SloController } from './slo.controller.js';
 import { ReplayController } from './replay.controller.js';
+import { OpenSloController } from './openslo.controller.js';
+import { OpenSloService } from './openslo.service.js';
 import { ReplayService } from './replay.service.js';
 import { RedSliRepository } from './red-sli.repository.js';
 import { SloEvaluationService } from './slo-evaluation.service.js';
@@ -15,7 +17,7 @@ import { SloService } from './slo.service.js';
 
 @Global()
 @Module({
-  controllers: [SloController, ReplayController],
+  controllers: [SloController, ReplayController, OpenSloController],
   providers: [
     SloRepository,
     SliRepository,
@@ -23,6 +25,7 @@ import { SloService } from './slo.service.js';
     DataStartRepository,
     RedSliRepository,
     ReplayService,
+    OpenSloService,
     SloStatusRepository,
     SloRegistry,
     SloService,
