@@ -209,11 +209,25 @@ function sloBody(doc: Obj, named: Named, errs: string[]): Obj {
 
   const { tiers, channels } = alertPolicies(spec.alertPolicies, named, window, errs);
   if (ann[`${A}policy`] === 'none') alerting.policy = { tiers: [] };
-  else if (ann[`${A}policy`] !== 'default' && spec.alertPolicies !== undefined) alerting.policy = { tiers };
+  // Marked default and still the default tiers: keep following the default. Edited tiers win over the mark.
+  else if (spec.alertPolicies !== undefined && !(ann[`${A}policy`] === 'default' && isDefault(tiers, window))) alerting.policy = { tiers };
   const extra = typeof ann[`${A}channels`] === 'string' ? (ann[`${A}channels`] as string).split(',').filter(Boolean) : [];
   body.channels = [...new Set([...channels, ...extra])];
   body.alerting = alerting;
   return body;
+}
+
+function isDefault(tiers: BurnRateTier[], window: string | undefined): boolean {
+  if (!window) return true;
+  let period: number;
+  try {
+    period = nominalPeriodMs(parseWindow(window));
+  } catch {
+    return true;
+  }
+  const defaults = DEFAULT_POLICY.tiers.filter((t) => t.longWindowMs <= period);
+  const key = (t: BurnRateTier) => `${t.severity}|${t.longWindowMs}|${t.shortWindowMs}|${t.budgetFraction}`;
+  return tiers.length === defaults.length && tiers.every((t, i) => key(t) === key(defaults[i]));
 }
 
 function timeWindow(v: unknown, errs: string[]): string | undefined {
