@@ -11,7 +11,7 @@ import { replaySlo } from '../src/evaluation/replay.js';
 import type { SloDefinition } from '../src/evaluation/slo-evaluator.js';
 import { firstEventMs, PrefixCounts } from '../src/slo/prefix-counts.js';
 import { replaySteps } from '../src/slo/replay.service.js';
-import { SliRepository } from '../src/slo/sli.repository.js';
+import { SliSeriesRepository } from '../src/slo/sli-series.repository.js';
 import type { SliRow } from '../src/slo/sli-accumulator.js';
 import { seededRandom } from '../test/support/random.js';
 
@@ -57,7 +57,7 @@ export async function runReplayBench(url: string, rounds = 3): Promise<ReplayFig
       [sloId],
     );
     await ds.query(`ANALYZE sli_minute; ANALYZE sli_hour`);
-    const sli = new SliRepository(ds);
+    const sli = new SliSeriesRepository(ds);
     const range = { fromMs: now - 30 * DAY_MS, toMs: now };
     const loads: number[] = [];
     const replays: number[] = [];

@@ -10,7 +10,7 @@ import { SPAN_KIND_NAMES } from '../ingest/span.model.js';
 import { firstEventMs, PrefixCounts } from './prefix-counts.js';
 import { RedSliRepository } from './red-sli.repository.js';
 import { replayToJson, type ReplayRun } from './replay.view.js';
-import { SliRepository } from './sli.repository.js';
+import { SliSeriesRepository } from './sli-series.repository.js';
 import { toDefinition } from './slo-definition.js';
 import { SloService } from './slo.service.js';
 import type { SloSpec } from './slo.types.js';
@@ -42,7 +42,7 @@ export class ReplayService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly slos: SloService,
-    private readonly sli: SliRepository,
+    private readonly sli: SliSeriesRepository,
     private readonly red: RedSliRepository,
   ) {}
 

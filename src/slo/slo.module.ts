@@ -8,6 +8,7 @@ import { OpenSloController } from './openslo.controller.js';
 import { OpenSloService } from './openslo.service.js';
 import { ReplayService } from './replay.service.js';
 import { RedSliRepository } from './red-sli.repository.js';
+import { SliSeriesRepository } from './sli-series.repository.js';
 import { SloEvaluationService } from './slo-evaluation.service.js';
 import { SloMetrics } from './slo-metrics.js';
 import { SloRegistry } from './slo-registry.js';
@@ -24,6 +25,7 @@ import { SloService } from './slo.service.js';
     BackfillRepository,
     DataStartRepository,
     RedSliRepository,
+    SliSeriesRepository,
     ReplayService,
     OpenSloService,
     SloStatusRepository,
