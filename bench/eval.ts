@@ -12,6 +12,7 @@ import { createDataSource } from '../src/database/data-source.js';
 import { loadConfig } from '../src/config/config.js';
 import { MetricsService } from '../src/metrics/metrics.service.js';
 import { SliRepository } from '../src/slo/sli.repository.js';
+import { DataStartRepository } from '../src/slo/data-start.repository.js';
 import { SloEvaluationService } from '../src/slo/slo-evaluation.service.js';
 import { SloMetrics } from '../src/slo/slo-metrics.js';
 import { SloStatusRepository } from '../src/slo/slo-status.repository.js';
@@ -75,7 +76,7 @@ export async function runEvaluationBench(url: string, rounds = 3): Promise<EvalF
   const ds = createDataSource(url, 'burnwatch-bench-eval');
   await ds.initialize();
   const slos = new SloRepository(ds);
-  const evaluator = new SloEvaluationService(loadConfig({}), ds, slos, new SliRepository(ds), new SloStatusRepository(ds), new SloMetrics(new MetricsService()));
+  const evaluator = new SloEvaluationService(loadConfig({}), ds, slos, new SliRepository(ds), new SloStatusRepository(ds), new SloMetrics(new MetricsService()), new DataStartRepository());
   const out: EvalFigure[] = [];
   try {
     for (const count of [1_000, 10_000]) {

@@ -14,6 +14,7 @@
  * and print the top self-time functions of each server process).
  */
 import { runEvaluationBench, type EvalFigure } from './eval.js';
+import { runReplayBench, type ReplayFigure } from './replay.js';
 import { mkdirSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -218,6 +219,7 @@ async function main(): Promise<void> {
   let json: E2eFigures;
   let scrape: ScrapeFigures;
   let evalFigures: EvalFigure[];
+  let replay: ReplayFigure;
   cleanup = async () => {
     await server?.stop();
     await infra?.stop();
@@ -249,6 +251,10 @@ async function main(): Promise<void> {
 
     log('\nEvaluation ticks (issue 4): window sums, pure core and stored snapshots, in this process on the same database:');
     evalFigures = await runEvaluationBench(infra.url);
+
+    log('\nReplay (issue 13): one 30-day SLO replayed minute by minute over 30 days of its stored rows, in this process:');
+    replay = await runReplayBench(infra.url);
+    log(`  ${fmtInt(replay.steps)} steps: load ${fmtMs(replay.loadMs)}, replay ${fmtMs(replay.replayMs)}, ${replay.incidents} incidents`);
   } finally {
     await cleanup();
   }
@@ -261,6 +267,7 @@ async function main(): Promise<void> {
     ['e2e / reader-only (protobuf)', proto.spansPerSec && readerProto ? (proto.spansPerSec / readerProto).toFixed(3) : 'n/a', '', undefined],
     ['reader-only JSON spans/s', fmtInt(readerJson), '', undefined],
     ...evalRows(evalFigures),
+    ['replay 30 d minute by minute (1 SLO)', `${fmtMs(replay.loadMs + replay.replayMs)} (load ${fmtMs(replay.loadMs)})`, '< 2,000 ms', (replay.loadMs + replay.replayMs) / 2000],
     [`protobuf p50 / p99 @${CONCURRENCY}`, `${fmtMs(proto.p50)} / ${fmtMs(proto.p99)}`, '', undefined],
     [`JSON p50 / p99 @${CONCURRENCY}`, `${fmtMs(json.p50)} / ${fmtMs(json.p99)}`, '', undefined],
     ['/metrics server CPU per scrape', `${scrape.cpuMs.toFixed(0)} ms (${(scrape.bytes / 1e6).toFixed(1)} MB)`, '', undefined],

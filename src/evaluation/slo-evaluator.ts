@@ -8,7 +8,7 @@ import {
   sliStatus,
   timeToExhaustionMs,
 } from './burn-rate.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, floorMinute } from '../kernel/minute-ranges.js';
 import { type BurnRatePolicy, type Severity, defaultPolicy, exceedsMaxBurnRate, tierFactor } from './policy.js';
 import { type SloWindow, type WindowBounds, nominalPeriodMs, windowBounds } from './windows.js';
 
@@ -51,6 +51,21 @@ export type StatusWindowName = keyof typeof STATUS_WINDOWS;
  */
 export const DEFAULT_MIN_EVENTS = 100;
 
+/**
+ * DEFAULT_MIN_WINDOW_COVERAGE is the share of a window that must lie after
+ * the SLO's first event for the window's error ratio to be trusted as the
+ * ratio of the whole window. Below it (a service with 2 hours of history
+ * judged by a "6h" window) the observed ratio is extrapolated over a window
+ * mostly made of nothing, so 50 s of errors read as a burn of 6.9 and page.
+ * Such a window is judged instead as if its uncovered part had carried the
+ * same traffic without errors: burn × coverage, the share of the window's
+ * budget actually spent. A total outage of a brand-new service still pages
+ * at the Workbook's detection time (the spent share reaches the factor just
+ * as in a full window), while short blips no longer do. 0.5 as Coroot does;
+ * per-SLO configurable, 0 turns the guard off.
+ */
+export const DEFAULT_MIN_WINDOW_COVERAGE = 0.5;
+
 /** SloDefinition is what the core needs of an SLO; validated on write, not here. */
 export interface SloDefinition {
   /** Objective in percent, 0 < objective < 100 (99.9). */
@@ -60,6 +75,8 @@ export interface SloDefinition {
   policy?: BurnRatePolicy;
   /** Minimum events in a tier's long window for it to fire; default DEFAULT_MIN_EVENTS. */
   minEvents?: number;
+  /** Share of a tier window that must hold history before its burn rate is taken as is; default DEFAULT_MIN_WINDOW_COVERAGE. */
+  minWindowCoverage?: number;
 }
 
 /** WindowStatus is one window's counts and what they mean. */
@@ -84,9 +101,15 @@ export interface TierStatus {
   shortBurnRate: number;
   longTotal: number;
   shortTotal: number;
+  /** Share of each window after the SLO's first event (1 when history is longer, or unknown). */
+  longCoverage: number;
+  shortCoverage: number;
+  /** The burn rates the tier is judged by: burn × coverage when coverage < minWindowCoverage, else burn. */
+  longJudgedBurnRate: number;
+  shortJudgedBurnRate: number;
   /** longTotal ≥ minEvents. */
   enoughEvents: boolean;
-  /** Both burn rates ≥ factor and enough events. */
+  /** Both judged burn rates ≥ factor and enough events. */
   firing: boolean;
   /** factor > 1 / (1 − objective): cannot fire even at 100% errors. */
   unreachable: boolean;
@@ -106,6 +129,9 @@ export interface SloStatus {
   /** No events at all in the full window: the SLI is unknown, not 100%. */
   noData: boolean;
   minEvents: number;
+  minWindowCoverage: number;
+  /** Start of the minute of the SLO's first stored event; undefined when the caller did not say. */
+  dataStartMs?: number | null;
   tiers: TierStatus[];
 }
 
@@ -114,13 +140,21 @@ export interface SloStatus {
  * length are read once (the default policy's windows are all status windows,
  * so a default SLO costs eight sums). Throws ObjectiveError/WindowError for a
  * definition that cannot be evaluated at all.
+ *
+ * `dataStartMs` is when the SLO's history begins (its first stored event;
+ * null: no events at all), for the partial-window guard. Left out, every
+ * window counts as fully covered.
  */
-export function evaluateSlo(def: SloDefinition, counts: WindowCounts, nowMs: number): SloStatus {
+export function evaluateSlo(def: SloDefinition, counts: WindowCounts, nowMs: number, dataStartMs?: number | null): SloStatus {
   const ratio = budgetRatio(def.objective);
   const bounds = windowBounds(def.window, nowMs);
   const minEvents = def.minEvents ?? DEFAULT_MIN_EVENTS;
   if (!Number.isFinite(minEvents) || minEvents < 0) {
     throw new RangeError(`minEvents: must be a non-negative number, got ${minEvents}`);
+  }
+  const minCoverage = def.minWindowCoverage ?? DEFAULT_MIN_WINDOW_COVERAGE;
+  if (!(minCoverage >= 0 && minCoverage <= 1)) {
+    throw new RangeError(`minWindowCoverage: must be a number from 0 to 1, got ${minCoverage}`);
   }
   const policy = def.policy ?? defaultPolicy(nominalPeriodMs(def.window));
 
@@ -146,6 +180,10 @@ export function evaluateSlo(def: SloDefinition, counts: WindowCounts, nowMs: num
     const short = last(tier.shortWindowMs);
     const factor = tierFactor(tier, bounds.periodMs);
     const enoughEvents = long.total >= minEvents;
+    const longCoverage = windowCoverage(long, dataStartMs);
+    const shortCoverage = windowCoverage(short, dataStartMs);
+    const longJudged = judgedBurnRate(long.burnRate, longCoverage, minCoverage);
+    const shortJudged = judgedBurnRate(short.burnRate, shortCoverage, minCoverage);
     return {
       index,
       severity: tier.severity,
@@ -157,8 +195,12 @@ export function evaluateSlo(def: SloDefinition, counts: WindowCounts, nowMs: num
       shortBurnRate: short.burnRate,
       longTotal: long.total,
       shortTotal: short.total,
+      longCoverage,
+      shortCoverage,
+      longJudgedBurnRate: longJudged,
+      shortJudgedBurnRate: shortJudged,
       enoughEvents,
-      firing: enoughEvents && long.burnRate >= factor && short.burnRate >= factor,
+      firing: enoughEvents && longJudged >= factor && shortJudged >= factor,
       unreachable: exceedsMaxBurnRate(factor, ratio),
     };
   });
@@ -173,8 +215,35 @@ export function evaluateSlo(def: SloDefinition, counts: WindowCounts, nowMs: num
     timeToExhaustionMs: timeToExhaustionMs(budget.remainingFraction, windows['1h'].burnRate, bounds.periodMs),
     noData: full.total <= 0,
     minEvents,
+    minWindowCoverage: minCoverage,
+    ...(dataStartMs !== undefined ? { dataStartMs } : {}),
     tiers,
   };
+}
+
+/**
+ * windowCoverage is the share of [fromMs, toMs) at or after the minute of the
+ * first event: 1 when history is older than the window (or unknown), 0 when
+ * there is none.
+ */
+export function windowCoverage(w: { fromMs: number; toMs: number }, dataStartMs: number | null | undefined): number {
+  if (dataStartMs === undefined) return 1;
+  if (dataStartMs === null) return 0;
+  const start = floorMinute(dataStartMs);
+  if (start <= w.fromMs) return 1;
+  if (start >= w.toMs) return 0;
+  return (w.toMs - start) / (w.toMs - w.fromMs);
+}
+
+/**
+ * judgedBurnRate: a window covered less than `minCoverage` is judged as if
+ * its uncovered part carried the same traffic with no errors — bad over the
+ * traffic a full window would hold, i.e. burn × coverage. Never more than the
+ * observed burn, so the guard can only delay a page, and only while history
+ * is short.
+ */
+export function judgedBurnRate(burnRate: number, coverage: number, minCoverage: number): number {
+  return coverage < minCoverage ? burnRate * coverage : burnRate;
 }
 
 function windowStatus(counts: WindowCounts, fromMs: number, toMs: number, objective: number): WindowStatus {

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { RequireScope } from '../common/auth.guard.js';
 import { badRequest, unsupportedMediaType } from '../common/errors.js';
-import { readBody } from './body-reader.js';
+import { readBody } from '../common/body-reader.js';
 import { OtlpExceptionFilter } from './otlp-exception.filter.js';
 import { IngestService } from './ingest.service.js';
 import { decodeTraceRequestJson, OtlpJsonError } from './otlp/otlp-json.decoder.js';

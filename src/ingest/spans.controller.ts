@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { RequireScope } from '../common/auth.guard.js';
 import { badRequest, unsupportedMediaType } from '../common/errors.js';
-import { readBody } from './body-reader.js';
+import { readBody } from '../common/body-reader.js';
 import { IngestService, IngestOutcome } from './ingest.service.js';
 import { parseSpanSummaries, SpanSummaryError } from './span-summary.js';
 

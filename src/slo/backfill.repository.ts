@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { bucketIndex } from '../kernel/log-histogram.js';
 import type { SloSpec } from './slo.types.js';
-import { operationMatchSql } from '../common/patterns.js';
-import { SPAN_KIND_LABELS } from '../kernel/span.model.js';
+import { redSliSql } from './red-sli-sql.js';
 
 /**
  * BackfillRepository gives a new or edited SLO history at once by rebuilding
@@ -18,31 +16,14 @@ export class BackfillRepository {
   /** backfill fills [fromMs, toMs) and returns whether it found any history. */
   async backfill(m: EntityManager, sloId: string, spec: SloSpec, fromMs: number, toMs: number): Promise<boolean> {
     if (toMs <= fromMs) return false;
-    const params: unknown[] = [sloId, spec.service, spec.selector.spanKinds.map((k) => SPAN_KIND_LABELS[k])];
-    const where = [`s.service = $2`, `s.span_kind = ANY($3::text[])`, `NOT s.overflow`];
-    if (spec.selector.operations.length > 0) where.push(operationMatchSql(spec.selector.operations, params));
-    for (const [k, v] of Object.entries(spec.selector.attributes)) {
-      // Only dimensions present on the series can be matched.
-      where.push(`s.dims ? $${params.push(k)} AND s.dims->>$${params.length} = $${params.push(v)}`);
-    }
+    const params: unknown[] = [sloId];
+    const { where, good } = redSliSql(spec, params);
     if (Object.keys(spec.selector.attributes).length > 0) {
       const [{ n }] = await m.query(
         `SELECT count(*) AS n FROM series s WHERE s.service = $1 AND s.dims ?& $2::text[]`,
         [spec.service, Object.keys(spec.selector.attributes)],
       );
       if (Number(n) === 0) return false;
-    }
-    let good: string;
-    if (spec.indicator.type === 'availability') {
-      good = 'r.calls - r.errors';
-    } else {
-      const maxIndex = bucketIndex(spec.indicator.thresholdMs);
-      const fast = `(SELECT COALESCE(SUM(value::double precision), 0) FROM jsonb_each_text(r.hist)
-                     WHERE key = 'z' OR key::int <= $${params.push(maxIndex)})`;
-      // Errors are not split by duration in RED rows: assume they spread like the rest.
-      good = spec.indicator.requireSuccess
-        ? `${fast} * CASE WHEN r.calls > 0 THEN (r.calls - r.errors) / r.calls ELSE 0 END`
-        : fast;
     }
     const from = params.push(fromMs / 1000);
     const to = params.push(toMs / 1000);

@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { evaluateSlo, type SloStatus } from '../evaluation/slo-evaluator.js';
 import { evaluationEnd } from '../kernel/minute-ranges.js';
 import { SliRepository } from './sli.repository.js';
+import { DataStartRepository } from './data-start.repository.js';
 import { toDefinition } from './slo-definition.js';
 import { SloMetrics } from './slo-metrics.js';
 import { SloStatusRepository } from './slo-status.repository.js';
@@ -45,6 +46,7 @@ export class SloEvaluationService {
     private readonly sli: SliRepository,
     private readonly snapshots: SloStatusRepository,
     private readonly metrics: SloMetrics,
+    private readonly dataStarts: DataStartRepository,
   ) {}
 
   /** evaluate computes statuses for the given SLOs at nowMs without storing them. */
@@ -58,6 +60,7 @@ export class SloEvaluationService {
     }
     const horizon = minuteHorizon(nowMs, this.config.retention.minuteDays);
     const sums = await this.sli.loadSums(m, slos.map((s) => s.id), [...recorder.ranges.values()], horizon);
+    const starts = await this.dataStarts.firstEvents(m, slos.map((s) => s.id));
     const out: Evaluated[] = [];
     for (const { slo, def } of defs) {
       try {
@@ -65,7 +68,7 @@ export class SloEvaluationService {
         const noData = slo.alerting.noData;
         out.push({
           slo,
-          status: evaluateSlo(def, counts, nowMs),
+          status: evaluateSlo(def, counts, nowMs, starts.get(slo.id) ?? null),
           ...(noData ? { noDataEvents: counts.sum(evaluationEnd(nowMs) - noData.afterMs, evaluationEnd(nowMs)).total } : {}),
         });
       } catch (e) {

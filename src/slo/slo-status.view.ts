@@ -26,6 +26,8 @@ export function statusToJson(slo: Slo, s: SloStatus, warnings: string[]) {
     windows: Object.fromEntries([...Object.entries(s.windows).map(([k, w]) => [k, windowJson(w)]), ['full', windowJson(s.full)]]),
     alerting: {
       minEvents: s.minEvents,
+      minWindowCoverage: s.minWindowCoverage,
+      historyFrom: s.dataStartMs === undefined || s.dataStartMs === null ? null : iso(s.dataStartMs),
       tiers: s.tiers.map((t) => ({
         severity: t.severity,
         longWindow: formatDuration(t.longWindowMs),
@@ -34,6 +36,10 @@ export function statusToJson(slo: Slo, s: SloStatus, warnings: string[]) {
         factor: t.factor,
         longBurnRate: t.longBurnRate,
         shortBurnRate: t.shortBurnRate,
+        longCoverage: t.longCoverage,
+        shortCoverage: t.shortCoverage,
+        longJudgedBurnRate: t.longJudgedBurnRate,
+        shortJudgedBurnRate: t.shortJudgedBurnRate,
         enoughEvents: t.enoughEvents,
         firing: t.firing,
         unreachable: t.unreachable,

@@ -1,7 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { BackfillRepository } from './backfill.repository.js';
+import { DataStartRepository } from './data-start.repository.js';
 import { SliRepository } from './sli.repository.js';
 import { SloController } from './slo.controller.js';
+import { ReplayController } from './replay.controller.js';
+import { OpenSloController } from './openslo.controller.js';
+import { OpenSloService } from './openslo.service.js';
+import { ReplayService } from './replay.service.js';
+import { RedSliRepository } from './red-sli.repository.js';
+import { SliSeriesRepository } from './sli-series.repository.js';
 import { SloEvaluationService } from './slo-evaluation.service.js';
 import { SloMetrics } from './slo-metrics.js';
 import { SloRegistry } from './slo-registry.js';
@@ -11,11 +18,16 @@ import { SloService } from './slo.service.js';
 
 @Global()
 @Module({
-  controllers: [SloController],
+  controllers: [SloController, ReplayController, OpenSloController],
   providers: [
     SloRepository,
     SliRepository,
     BackfillRepository,
+    DataStartRepository,
+    RedSliRepository,
+    SliSeriesRepository,
+    ReplayService,
+    OpenSloService,
     SloStatusRepository,
     SloRegistry,
     SloService,

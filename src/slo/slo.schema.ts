@@ -65,6 +65,10 @@ export const SLO_SCHEMA: JsonSchema = object(
       minEvents: { type: 'integer', minimum: 0, description: "events a tier's long window needs before it may fire (default 100)" },
       budgetExhaustion: object({ belowPercent: { type: 'number' } }, { required: ['belowPercent'] }),
       noData: object({ after: { type: 'string', example: '15m' } }, { required: ['after'] }),
+      minWindowCoverage: {
+        type: 'number',
+        description: "share of a tier's window the SLO's history must cover before its burn rate is taken at face value (default 0.5)",
+      },
     }),
     id: { type: 'string', readOnly: true },
     version: { type: 'integer', readOnly: true },

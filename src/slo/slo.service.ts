@@ -84,6 +84,26 @@ export class SloService {
     return this.view(slo);
   }
 
+  /**
+   * createMany creates several validated SLOs in one transaction (OpenSLO
+   * import): all of them or none, a taken name failing the whole batch.
+   */
+  async createMany(specs: SloSpec[], nowMs: number) {
+    const missing = await this.channels.missing([...new Set(specs.flatMap((s) => s.channels))]);
+    if (missing.length) throw badRequest(missingChannelsMessage(missing));
+    const slos = await this.dataSource.transaction(async (m) => {
+      const out: Slo[] = [];
+      for (const spec of specs) {
+        const created = await this.repository.insert(spec, m);
+        if (!created) throw conflict(`an SLO named ${spec.name} already exists`);
+        out.push(await this.rebuild(m, created, nowMs));
+      }
+      return out;
+    });
+    await this.registry.reload();
+    return slos.map((s) => this.view(s));
+  }
+
   async replace(id: string, body: unknown, nowMs: number) {
     const before = await this.get(id);
     return this.save(before, await this.validated(body), nowMs);

@@ -31,6 +31,8 @@ export interface SloAlerting {
   policy?: BurnRatePolicy;
   /** Minimum events in a tier's long window before it may fire. */
   minEvents?: number;
+  /** Share of a tier window that must hold history before its burn rate is taken as is (partial-window guard). */
+  minWindowCoverage?: number;
   /** Alert (ticket) when the remaining error budget falls below this percentage. */
   budgetExhaustion?: { belowPercent: number };
   /** Alert (ticket) when the SLO has seen no events for this long: a silent service is not a healthy one. */

@@ -107,6 +107,7 @@ export function validateSloSpec(body: unknown): SloSpec {
   const alerting = body.alerting ?? {};
   let policy: BurnRatePolicy | undefined;
   let minEvents: number | undefined;
+  let minWindowCoverage: number | undefined;
   let budgetExhaustion: { belowPercent: number } | undefined;
   let noData: { afterMs: number } | undefined;
   if (!isObj(alerting)) errors.push('alerting: must be an object');
@@ -137,6 +138,11 @@ export function validateSloSpec(body: unknown): SloSpec {
         errors.push('alerting.minEvents: must be a whole number >= 0');
       } else minEvents = alerting.minEvents;
     }
+    if (alerting.minWindowCoverage !== undefined) {
+      const c = alerting.minWindowCoverage;
+      if (typeof c !== 'number' || !(c >= 0 && c <= 1)) errors.push('alerting.minWindowCoverage: must be a number from 0 to 1 (0 turns the partial-window guard off)');
+      else minWindowCoverage = c;
+    }
   }
   const spec: SloSpec = {
     name: String(name),
@@ -152,6 +158,7 @@ export function validateSloSpec(body: unknown): SloSpec {
     alerting: {
       ...(policy ? { policy } : {}),
       ...(minEvents !== undefined ? { minEvents } : {}),
+      ...(minWindowCoverage !== undefined ? { minWindowCoverage } : {}),
       ...(budgetExhaustion ? { budgetExhaustion } : {}),
       ...(noData ? { noData } : {}),
     },

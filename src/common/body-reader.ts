@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { AppError, badRequest, payloadTooLarge, unsupportedMediaType } from '../common/errors.js';
+import { AppError, badRequest, payloadTooLarge, unsupportedMediaType } from './errors.js';
 
 /**
  * readBody collects a request body, decompressing gzip or deflate as it
