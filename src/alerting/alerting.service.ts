@@ -6,6 +6,7 @@ import { AlertFilter, AlertRepository, alertView as view } from './alert.reposit
 import { SloAlertsService } from './slo-alerts.service.js';
 import { RuleAlertsService } from './rule-alerts.service.js';
 import { NotifyPlanner } from '../notify/notify-planner.service.js';
+import { AlertmanagerPusher } from '../notify/alertmanager-pusher.service.js';
 import { isUuid } from '../common/patterns.js';
 
 /**
@@ -21,6 +22,7 @@ export class AlertingService {
     private readonly planner: NotifyPlanner,
     private readonly alerts: AlertRepository,
     private readonly metrics: AlertMetrics,
+    private readonly alertmanagers: AlertmanagerPusher,
   ) {}
 
   async tick(nowMs: number, tickMs: number): Promise<TickResult> {
@@ -32,6 +34,8 @@ export class AlertingService {
       await this.planner.plan(m, nowMs);
     });
     this.metrics.publish(await this.alerts.open());
+    // Alertmanager gets the committed state of every alert each tick, as Prometheus re-sends it; in the background.
+    if (result.leader) void this.alertmanagers.afterTick(nowMs);
     return result;
   }
 

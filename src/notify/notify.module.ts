@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AlertmanagerPusher } from './alertmanager-pusher.service.js';
 import { ChannelRepository } from './channel.repository.js';
 import { ChannelSender } from './channel-sender.service.js';
 import { ChannelsController } from './channels.controller.js';
@@ -13,7 +14,7 @@ import { SilencesController } from './silences.controller.js';
 @Global()
 @Module({
   controllers: [ChannelsController, SilencesController, NotificationsController],
-  providers: [ChannelRepository, ChannelSender, Dispatcher, NotifyMetrics, NotifyPlanner, OutboxRepository, SilenceRepository],
-  exports: [NotifyPlanner, Dispatcher],
+  providers: [AlertmanagerPusher, ChannelRepository, ChannelSender, Dispatcher, NotifyMetrics, NotifyPlanner, OutboxRepository, SilenceRepository],
+  exports: [NotifyPlanner, Dispatcher, AlertmanagerPusher],
 })
 export class NotifyModule {}
