@@ -9,7 +9,7 @@ import { AppConfig } from './config/config.js';
 import { setupOpenApi } from './common/openapi.js';
 
 /** Routes that read their own (possibly gzip, possibly protobuf) body with the ingest size cap. */
-const RAW_BODY_ROUTES = new Set(['/v1/traces', '/api/v1/spans']);
+const RAW_BODY_ROUTES = new Set(['/v1/traces', '/api/v1/spans', '/api/v2/spans']);
 
 /**
  * createApp builds the Nest application on an open DataSource. main.ts and

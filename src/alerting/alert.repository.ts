@@ -173,19 +173,23 @@ export class AlertRepository {
   }
 
   /**
-   * notifiable: the alerts a notification may be due for at `nowMs` — every
-   * firing one (repeats), and those resolved within the last minute — with
-   * whether this tick resolved them and the channels their rule names (an
-   * SLO's channels are the SLO module's to tell).
+   * notifiable: the alerts notify may have something to say about at
+   * `nowMs` — every firing one, and those that fired and resolved within
+   * `resolvedWithinMs` — with whether this tick resolved them and the
+   * channels their rule names (an SLO's channels are the SLO module's to tell).
    */
-  async notifiable(m: EntityManager, nowMs: number): Promise<(AlertRow & { repeats: number; just_resolved: boolean; rule_channels: string[] | null })[]> {
+  async notifiable(
+    m: EntityManager,
+    nowMs: number,
+    resolvedWithinMs: number,
+  ): Promise<(AlertRow & { repeats: number; just_resolved: boolean; rule_channels: string[] | null })[]> {
     return m.query(
       `SELECT a.*,
               EXISTS (SELECT 1 FROM alert_transitions t WHERE t.alert_id = a.id AND t.transition = 'resolved' AND t.at = to_timestamp($1)) AS just_resolved,
               (SELECT ARRAY(SELECT jsonb_array_elements_text(r.spec->'channels')) FROM alert_rules r WHERE a.source = 'rule' AND r.id = a.source_id) AS rule_channels
        FROM alerts a
-       WHERE a.state = 'firing' OR (a.state = 'resolved' AND a.resolved_at >= to_timestamp($1) - interval '1 minute')`,
-      [nowMs / 1000],
+       WHERE a.state = 'firing' OR (a.state = 'resolved' AND a.fired_at IS NOT NULL AND a.resolved_at >= to_timestamp($2))`,
+      [nowMs / 1000, (nowMs - resolvedWithinMs) / 1000],
     );
   }
 

@@ -7,9 +7,11 @@ import { SloAlertsService } from './slo-alerts.service.js';
 import { RuleAlertsService } from './rule-alerts.service.js';
 import { NotifyPlanner } from '../notify/notify-planner.service.js';
 import type { NotifiableAlert } from '../notify/notifiable-alert.js';
+import { AlertmanagerPusher, RESOLVED_RESEND_MS } from '../notify/alertmanager-pusher.service.js';
 import { SloRegistry } from '../slo/slo-registry.js';
 import { EntityManager } from 'typeorm';
 import { isUuid } from '../common/patterns.js';
+import { MINUTE_MS } from '../kernel/minute-ranges.js';
 
 /**
  * AlertingService runs one evaluation tick end to end — SLO statuses, then
@@ -25,25 +27,32 @@ export class AlertingService {
     private readonly alerts: AlertRepository,
     private readonly metrics: AlertMetrics,
     private readonly slos: SloRegistry,
+    private readonly alertmanagers: AlertmanagerPusher,
   ) {}
 
   async tick(nowMs: number, tickMs: number): Promise<TickResult> {
+    let current: NotifiableAlert[] = [];
     const result = await this.evaluator.tick(nowMs, tickMs, async (m, statuses) => {
       await this.sloAlerts.step(m, statuses, nowMs);
       await this.ruleAlerts.step(m, nowMs);
       await this.alerts.resolveOrphans(m, nowMs);
-      // Outbox rows commit with the transitions that caused them.
-      const sent = await this.planner.plan(m, await this.notifiable(m, nowMs), nowMs);
+      current = await this.notifiable(m, nowMs);
+      // Outbox rows commit with the transitions that caused them: firing
+      // alerts, and those resolved within the last minute.
+      const due = current.filter((a) => a.state === 'firing' || (a.resolvedAtMs ?? 0) >= nowMs - MINUTE_MS);
+      const sent = await this.planner.plan(m, due, nowMs);
       await this.alerts.markSent(m, sent, nowMs);
     });
     this.metrics.publish(await this.alerts.open());
+    // Alertmanager gets the committed state of every alert each tick, as Prometheus re-sends it; in the background.
+    if (result.leader) void this.alertmanagers.afterTick(current, nowMs);
     return result;
   }
 
   /** notifiable: this tick's alerts as notify needs them, channels from their SLO or rule. */
   private async notifiable(m: EntityManager, nowMs: number): Promise<NotifiableAlert[]> {
     const sloChannels = new Map(this.slos.all.map((s) => [s.id, s.channels]));
-    return (await this.alerts.notifiable(m, nowMs)).map((a) => {
+    return (await this.alerts.notifiable(m, nowMs, RESOLVED_RESEND_MS)).map((a) => {
       const { source: _source, sourceId: _sourceId, lastSentAt: _lastSentAt, ...snapshot } = view(a);
       return {
         id: a.id,
@@ -53,6 +62,8 @@ export class AlertingService {
         severity: a.severity,
         labels: a.labels,
         justResolved: a.just_resolved,
+        firedAtMs: a.fired_at ? new Date(a.fired_at).getTime() : undefined,
+        resolvedAtMs: a.resolved_at ? new Date(a.resolved_at).getTime() : undefined,
         lastSentAtMs: a.last_sent_at ? new Date(a.last_sent_at).getTime() : undefined,
         repeats: a.repeats,
         channels: (a.source === 'slo' ? sloChannels.get(a.source_id) : a.rule_channels) ?? [],

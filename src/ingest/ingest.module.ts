@@ -7,9 +7,10 @@ import { RedRepository } from './red.repository.js';
 import { RetentionJob } from './retention.job.js';
 import { SpanMetricsStore } from './span-metrics.store.js';
 import { SpansController } from './spans.controller.js';
+import { ZipkinController } from './zipkin.controller.js';
 
 @Module({
-  controllers: [OtlpController, SpansController],
+  controllers: [OtlpController, SpansController, ZipkinController],
   providers: [IngestService, Flusher, RedRepository, IngestMetrics, SpanMetricsStore, RetentionJob],
   exports: [IngestService, Flusher, SpanMetricsStore],
 })

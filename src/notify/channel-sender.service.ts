@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { buildEmail, createSmtpTransport, sendEmail, type SmtpTransport } from './channels/email.js';
+import { buildPostableAlert, sendToAlertmanagers } from './channels/alertmanager.js';
+import { validityMs } from './alertmanager-pusher.service.js';
 import { buildSlackPayload, sendSlack } from './channels/slack.js';
 import { buildWebhookPayload, sendWebhook } from './channels/webhook.js';
 import type { Channel } from './channel.types.js';
@@ -22,6 +24,12 @@ export class ChannelSender implements OnApplicationShutdown {
     const c = channel.config;
     if (c.type === 'slack') return sendSlack(c.webhookUrl, buildSlackPayload(n), { timeoutMs });
     if (c.type === 'webhook') return sendWebhook(c.url, c.headers, buildWebhookPayload(n, channel.name), { timeoutMs });
+    if (c.type === 'alertmanager') {
+      // Only the channel test comes this way: alerts reach Alertmanager through AlertmanagerPusher.
+      const alert = buildPostableAlert(n, { validityMs: validityMs(this.config.evalIntervalSeconds * 1000), generatorURL: n.publicUrl });
+      const { failures: _failures, ...result } = await sendToAlertmanagers(c.urls, c.auth, [alert], { timeoutMs });
+      return result;
+    }
     const smtp = this.config.smtp;
     if (!smtp.host) return { ok: false, permanent: true, error: 'email channel, but SMTP_HOST is not configured' };
     this.transport ??= createSmtpTransport({

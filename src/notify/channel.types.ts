@@ -1,9 +1,14 @@
-export type ChannelType = 'slack' | 'email' | 'webhook';
+export type ChannelType = 'slack' | 'email' | 'webhook' | 'alertmanager';
+
+/** How Burnwatch authenticates to Alertmanager (or the proxy in front of it); the secrets never leave. */
+export type AlertmanagerAuth = { basic: { username: string; password: string } } | { bearerToken: string } | null;
 
 export type ChannelConfig =
   | { type: 'slack'; webhookUrl: string }
   | { type: 'email'; to: string[] }
-  | { type: 'webhook'; url: string; headers: Record<string, string> };
+  | { type: 'webhook'; url: string; headers: Record<string, string> }
+  /** Every URL (an HA pair or more) gets every alert, as Prometheus sends to each configured Alertmanager. */
+  | { type: 'alertmanager'; urls: string[]; auth: AlertmanagerAuth };
 
 export interface Channel {
   id: string;
@@ -38,7 +43,15 @@ export function redact(c: Channel) {
       ? { webhookUrl: REDACTED, webhookHost: host(cfg.webhookUrl) }
       : cfg.type === 'webhook'
         ? { url: REDACTED, urlHost: host(cfg.url), headers: Object.fromEntries(Object.keys(cfg.headers).map((k) => [k, REDACTED])) }
-        : { to: cfg.to };
+        : cfg.type === 'alertmanager'
+          ? {
+              // A URL may carry user info; only hosts are shown.
+              urls: cfg.urls.map(() => REDACTED),
+              urlHosts: cfg.urls.map(host),
+              auth: cfg.auth === null ? 'none' : 'basic' in cfg.auth ? 'basic' : 'bearer',
+              ...(cfg.auth && 'basic' in cfg.auth ? { username: cfg.auth.basic.username } : {}),
+            }
+          : { to: cfg.to };
   return { id: c.id, name: c.name, type: cfg.type, config, severities: c.severities, isDefault: c.isDefault, createdAt: c.createdAt, updatedAt: c.updatedAt };
 }
 
@@ -78,9 +91,45 @@ export function validateChannel(body: unknown): { name: string; config: ChannelC
       errors.push('config.headers: must be an object of header names to single-line string values');
     }
     config = { type: 'webhook', url: String(cfg.url), headers: (headers ?? {}) as Record<string, string> };
-  } else errors.push('type: must be slack, email or webhook');
+  } else if (b.type === 'alertmanager') {
+    const urls = cfg.urls;
+    if (!Array.isArray(urls) || urls.length === 0 || urls.length > 10 || urls.some((u) => !httpsOrHttp(u))) {
+      errors.push('config.urls: must be a list of 1-10 http(s) Alertmanager base URLs');
+    }
+    const auth = parseAlertmanagerAuth(cfg, errors);
+    config = { type: 'alertmanager', urls: Array.isArray(urls) ? urls.map(String) : [], auth };
+  } else errors.push('type: must be slack, email, webhook or alertmanager');
   const severities = b.severities ?? [];
   if (!Array.isArray(severities) || severities.some((s) => !SEVERITIES.includes(s as string))) errors.push(`severities: must be a list of ${SEVERITIES.join(', ')}`);
   if (b.isDefault !== undefined && typeof b.isDefault !== 'boolean') errors.push('isDefault: must be true or false');
   return { name: String(name), config, severities: Array.isArray(severities) ? (severities as string[]) : [], isDefault: b.isDefault === true, errors };
+}
+
+const oneLine = (v: unknown, max: number) => typeof v === 'string' && v.length > 0 && v.length <= max && !/[\r\n]/.test(v);
+
+/** parseAlertmanagerAuth reads `basicAuth: {username, password}` or `bearerToken`; at most one. */
+function parseAlertmanagerAuth(cfg: Record<string, unknown>, errors: string[]): AlertmanagerAuth {
+  const basic = cfg.basicAuth;
+  const bearer = cfg.bearerToken;
+  if (basic !== undefined && bearer !== undefined) {
+    errors.push('config: give basicAuth or bearerToken, not both');
+    return null;
+  }
+  if (basic !== undefined) {
+    const b = (typeof basic === 'object' && basic !== null ? basic : {}) as Record<string, unknown>;
+    // RFC 7617: the user-id may not contain a colon.
+    if (!oneLine(b.username, 256) || String(b.username).includes(':') || !oneLine(b.password, 1024)) {
+      errors.push('config.basicAuth: must be {username, password}, single-line strings, username without ":"');
+      return null;
+    }
+    return { basic: { username: String(b.username), password: String(b.password) } };
+  }
+  if (bearer !== undefined) {
+    if (!oneLine(bearer, 4096)) {
+      errors.push('config.bearerToken: must be a single-line string');
+      return null;
+    }
+    return { bearerToken: String(bearer) };
+  }
+  return null;
 }

@@ -1,3 +1,5 @@
+import type { AlertSnapshot } from './message/notification.js';
+
 /**
  * NotifiableAlert is what alerting hands notify at the end of a tick: one
  * alert as it stands, how it just changed, and where it should go. Notify
@@ -12,12 +14,14 @@ export interface NotifiableAlert {
   labels: Record<string, string>;
   /** It was resolved in this tick. */
   justResolved: boolean;
+  firedAtMs: number | undefined;
+  resolvedAtMs: number | undefined;
   lastSentAtMs: number | undefined;
   repeats: number;
   /** Channel names or ids its SLO or rule names; empty means the default channels. */
   channels: string[];
   /** What a notification says about it, frozen when the notification is queued. */
-  snapshot: Record<string, unknown>;
+  snapshot: AlertSnapshot;
 }
 
 /** SentMark tells alerting that a firing or repeat notification was queued for an alert. */

@@ -53,6 +53,12 @@ export class NotifyPlanner {
 
 /** route: the named channels, or the default ones when none is named, that take this severity. */
 export function route(all: Channel[], named: string[], severity: string): Channel[] {
+  // Alertmanager channels are not sent notifications: AlertmanagerPusher re-sends alert state every tick.
+  return routeAll(all, named, severity).filter((c) => c.config.type !== 'alertmanager');
+}
+
+/** routeAll: like route, Alertmanager channels included. */
+export function routeAll(all: Channel[], named: string[], severity: string): Channel[] {
   const picked = named.length > 0 ? all.filter((c) => named.includes(c.id) || named.includes(c.name)) : all.filter((c) => c.isDefault);
   return picked.filter((c) => c.severities.length === 0 || c.severities.includes(severity));
 }

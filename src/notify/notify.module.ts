@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { CHANNEL_DIRECTORY } from '../common/channel-directory.js';
+import { AlertmanagerPusher } from './alertmanager-pusher.service.js';
 import { ChannelRepository } from './channel.repository.js';
 import { ChannelSender } from './channel-sender.service.js';
 import { ChannelsController } from './channels.controller.js';
@@ -15,6 +16,7 @@ import { SilencesController } from './silences.controller.js';
 @Module({
   controllers: [ChannelsController, SilencesController, NotificationsController],
   providers: [
+    AlertmanagerPusher,
     ChannelRepository,
     ChannelSender,
     Dispatcher,
@@ -24,6 +26,6 @@ import { SilencesController } from './silences.controller.js';
     SilenceRepository,
     { provide: CHANNEL_DIRECTORY, useExisting: ChannelRepository },
   ],
-  exports: [NotifyPlanner, Dispatcher, CHANNEL_DIRECTORY],
+  exports: [NotifyPlanner, Dispatcher, AlertmanagerPusher, CHANNEL_DIRECTORY],
 })
 export class NotifyModule {}
