@@ -14,6 +14,7 @@ import { RedModule } from './red/red.module.js';
 import { SloModule } from './slo/slo.module.js';
 import { AlertingModule } from './alerting/alerting.module.js';
 import { NotifyModule } from './notify/notify.module.js';
+import { ConsoleModule } from './console/console.module.js';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -21,7 +22,7 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forRoot(dataSource), ScheduleModule.forRoot(), MetricsModule, SloModule, IngestModule, RedModule, NotifyModule, AlertingModule],
+      imports: [DatabaseModule.forRoot(dataSource), ScheduleModule.forRoot(), MetricsModule, SloModule, IngestModule, RedModule, NotifyModule, AlertingModule, ConsoleModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

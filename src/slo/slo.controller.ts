@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs
 import { RequireScope } from '../common/auth.guard.js';
 import { badRequest } from '../common/errors.js';
 import { SloService } from './slo.service.js';
+import { SloSummaryService } from './slo-summary.service.js';
 
 const EXAMPLE = {
   name: 'checkout-availability',
@@ -21,7 +22,10 @@ const EXAMPLE = {
 @ApiBearerAuth()
 @Controller('api/v1/slos')
 export class SloController {
-  constructor(private readonly slos: SloService) {}
+  constructor(
+    private readonly slos: SloService,
+    private readonly summaries: SloSummaryService,
+  ) {}
 
   @Post()
   @RequireScope('write')
@@ -44,6 +48,14 @@ export class SloController {
       pair = [label.slice(0, i), label.slice(i + 1)];
     }
     return this.slos.list({ service, name, label: pair });
+  }
+
+  // Declared before :id so Express matches it first.
+  @Get('summary')
+  @RequireScope('read')
+  @ApiOperation({ summary: 'Every SLO with its SLI, budget left, 1h/6h burn rates — one request for a list view' })
+  summary() {
+    return this.summaries.summaries(Date.now());
   }
 
   @Get(':id')
