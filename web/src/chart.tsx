@@ -56,7 +56,7 @@ export function Chart(p: ChartProps) {
           ],
         },
       },
-      axes: [axis, { ...axis, size: 64, values: (_u, vals) => vals.map((v) => (v === null ? '' : fmt(v))) }],
+      axes: [axis, { ...axis, size: 72, values: (_u, vals) => vals.map((v) => (v === null ? '' : fmt(v))) }],
       series: [
         {},
         ...p.lines.map((l) => ({
