@@ -178,7 +178,8 @@ describeBrowser('web console in headless Chromium', () => {
     const { page, errors } = browser;
     await page.goto(`${t.baseUrl}/services/shop?window=1h`);
     await until('service charts', async () => (await page.$$('.chart canvas')).length === 3, 30_000);
-    expect(await page.textContent('table')).toContain('POST /checkout');
+    const ops = await page.waitForSelector('table.compact', { timeout: 30_000 });
+    expect(await ops.textContent()).toContain('POST /checkout');
     expect(errors).toEqual([]);
   });
 
