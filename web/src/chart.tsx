@@ -22,6 +22,8 @@ export interface ChartProps {
   format?: (v: number) => string;
   yMin?: number;
   yMax?: number;
+  /** Log scale: burn rates span 0.01 to 1000, and the tier factors must stay readable beside a spike. */
+  log?: boolean;
   height?: number;
 }
 
@@ -35,9 +37,10 @@ export function Chart(p: ChartProps) {
     const fg = cssVar('--muted');
     const grid = cssVar('--grid');
     const thresholds = p.thresholds ?? [];
+    const floor = 0.01;
     const data: uPlot.AlignedData = [
       p.x.map((t) => t / 1000),
-      ...p.lines.map((l) => l.values),
+      ...p.lines.map((l) => (p.log ? l.values.map((v) => (v === null ? null : Math.max(floor, v))) : l.values)),
       ...thresholds.map((t) => p.x.map(() => t.value)),
     ] as uPlot.AlignedData;
     const fmt = p.format ?? ((v: number) => String(v));
@@ -49,12 +52,14 @@ export function Chart(p: ChartProps) {
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: true },
-        y: {
+        y: p.log
+          ? { distr: 3, log: 10, range: (_u, _min, max) => [floor, Math.max(10, (max ?? 1) * 1.5, ...thresholds.map((t) => t.value * 2))] }
+          : {
           range: (_u, min, max) => [
             p.yMin ?? Math.min(min ?? 0, ...thresholds.map((t) => t.value)),
             p.yMax ?? Math.max((max ?? 1) * 1.05, ...thresholds.map((t) => t.value * 1.1)),
           ],
-        },
+          },
       },
       axes: [axis, { ...axis, size: 72, values: (_u, vals) => vals.map((v) => (v === null ? '' : fmt(v))) }],
       series: [

@@ -253,7 +253,7 @@ function HistoryCharts({ slo, status, history, error }: { slo: any; status: any;
     <div class="charts">
       <Chart title="Error budget remaining" {...charts.budget} format={(v) => pct(v, 0)} yMax={1} />
       <Chart title="SLI" {...charts.sli} format={(v) => pct(v, 2)} yMax={1} />
-      <Chart title="Burn rate per window (dashed: tier factors)" {...charts.burn} format={(v) => num(v, 1)} yMin={0} />
+      <Chart title="Burn rate per window (log; dashed: tier factors)" {...charts.burn} format={(v) => (v < 1 ? num(v, 2) : num(v, 1))} log />
     </div>
   );
 }
