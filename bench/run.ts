@@ -14,6 +14,7 @@
  * and print the top self-time functions of each server process).
  */
 import { runEvaluationBench, type EvalFigure } from './eval.js';
+import { runConsoleBench, type ConsoleFigures } from './console.js';
 import { mkdirSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -218,6 +219,7 @@ async function main(): Promise<void> {
   let json: E2eFigures;
   let scrape: ScrapeFigures;
   let evalFigures: EvalFigure[];
+  let consoleFigures: ConsoleFigures;
   cleanup = async () => {
     await server?.stop();
     await infra?.stop();
@@ -249,6 +251,9 @@ async function main(): Promise<void> {
 
     log('\nEvaluation ticks (issue 4): window sums, pure core and stored snapshots, in this process on the same database:');
     evalFigures = await runEvaluationBench(infra.url);
+
+    log('\nConsole (issue 12): the SLO list with 1,000 SLOs, API and headless Chromium:');
+    consoleFigures = await runConsoleBench(infra.url);
   } finally {
     await cleanup();
   }
@@ -261,6 +266,13 @@ async function main(): Promise<void> {
     ['e2e / reader-only (protobuf)', proto.spansPerSec && readerProto ? (proto.spansPerSec / readerProto).toFixed(3) : 'n/a', '', undefined],
     ['reader-only JSON spans/s', fmtInt(readerJson), '', undefined],
     ...evalRows(evalFigures),
+    [
+      `console list, ${consoleFigures.slos} SLOs, to rows`,
+      consoleFigures.renderMs === null ? 'no chromium' : fmtMs(consoleFigures.renderMs),
+      '< 1,000 ms',
+      consoleFigures.renderMs === null ? undefined : consoleFigures.renderMs / 1000,
+    ],
+    ['/slos/summary cold / warm', `${fmtMs(consoleFigures.summaryColdMs)} / ${fmtMs(consoleFigures.summaryWarmMs)}`, '', undefined],
     [`protobuf p50 / p99 @${CONCURRENCY}`, `${fmtMs(proto.p50)} / ${fmtMs(proto.p99)}`, '', undefined],
     [`JSON p50 / p99 @${CONCURRENCY}`, `${fmtMs(json.p50)} / ${fmtMs(json.p99)}`, '', undefined],
     ['/metrics server CPU per scrape', `${scrape.cpuMs.toFixed(0)} ms (${(scrape.bytes / 1e6).toFixed(1)} MB)`, '', undefined],

@@ -111,8 +111,9 @@ describeBrowser('web console in headless Chromium', () => {
     await until('three charts', async () => (await page.$$('.chart canvas')).length === 3);
     // A canvas with lines on it has non-transparent pixels.
     const painted = await page.$$eval('.chart canvas', (cs) =>
-      (cs as HTMLCanvasElement[]).map((c) => {
-        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      cs.map((c) => {
+        const canvas = c as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+        const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
         let n = 0;
         for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
         return n;

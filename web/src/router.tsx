@@ -8,7 +8,8 @@ export function navigate(to: string, replace = false) {
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   listeners.forEach((l) => l());
-  window.scrollTo(0, 0);
+  // A new page starts at the top; a filter change (replace) keeps the scroll and costs no forced layout.
+  if (!replace) window.scrollTo(0, 0);
 }
 
 window.addEventListener('popstate', () => listeners.forEach((l) => l()));

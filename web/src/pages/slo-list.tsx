@@ -1,4 +1,4 @@
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { num, pct } from '../format';
 import { usePoll } from '../poll';
@@ -28,6 +28,33 @@ interface AlertRow {
   sourceId: string;
   severity: string;
   state: string;
+}
+
+/** Above this many rows the table renders only what is on screen (rows get a fixed height). */
+const WINDOW_FROM = 200;
+const ROW_H = 56;
+const OVERSCAN = 15;
+
+/** useRowWindow: which rows of a long table are near the viewport, from the page's scroll position. */
+function useRowWindow(count: number, body: { current: HTMLElement | null }): [number, number] {
+  const [range, setRange] = useState<[number, number]>([0, 40]);
+  useEffect(() => {
+    if (count <= WINDOW_FROM) return;
+    const update = () => {
+      const top = body.current ? body.current.getBoundingClientRect().top : 0;
+      const first = Math.max(0, Math.floor(-top / ROW_H) - OVERSCAN);
+      const last = Math.min(count, Math.ceil((innerHeight - top) / ROW_H) + OVERSCAN);
+      setRange((r) => (r[0] === first && r[1] === last ? r : [first, last]));
+    };
+    update();
+    addEventListener('scroll', update, { passive: true });
+    addEventListener('resize', update);
+    return () => {
+      removeEventListener('scroll', update);
+      removeEventListener('resize', update);
+    };
+  }, [count]);
+  return count <= WINDOW_FROM ? [0, count] : [Math.min(range[0], count), Math.min(range[1], count)];
 }
 
 const SEVERITY_RANK: Record<string, number> = { page: 0, ticket: 1 };
@@ -99,6 +126,10 @@ export function SloList({ session }: { session: Session }) {
     return list.sort((a, b) => (a.budgetRemaining ?? Infinity) - (b.budgetRemaining ?? Infinity) || a.name.localeCompare(b.name));
   }, [data, alertsBySlo, q, service, label, firing, over]);
 
+  const body = useRef<HTMLTableSectionElement>(null);
+  const [from, to] = useRowWindow(rows.length, body);
+  const windowed = rows.length > WINDOW_FROM;
+
   if (!data) return error ? <ErrorNote error={error} /> : <p class="muted">Loading SLOs…</p>;
   if (data.slos.length === 0) return <EmptyState session={session} />;
 
@@ -134,7 +165,7 @@ export function SloList({ session }: { session: Session }) {
         </label>
       </div>
       <div class="table-wrap">
-        <table class="slos">
+        <table class={`slos${windowed ? ' windowed' : ''}`} data-rows={rows.length}>
           <thead>
             <tr>
               <th>SLO</th>
@@ -148,8 +179,9 @@ export function SloList({ session }: { session: Session }) {
               <th>Alerts</th>
             </tr>
           </thead>
-          <tbody>
-            {rows.map((s) => {
+          <tbody ref={body}>
+            {from > 0 ? <tr class="spacer" style={{ height: `${from * ROW_H}px` }} /> : null}
+            {rows.slice(from, to).map((s) => {
               const alerts = alertsBySlo.get(s.id) ?? [];
               return (
                 <tr key={s.id} class="slo-row" data-slo={s.name}>
@@ -159,6 +191,7 @@ export function SloList({ session }: { session: Session }) {
                     </a>
                     <div class="muted small">
                       {s.indicator}
+                      {s.approximate ? <span class="tag" title="Part of the window was rebuilt from RED histograms when the SLO was created or edited">≈ approximate</span> : null}
                       {Object.entries(s.labels).map(([k, v]) => (
                         <span class="tag">
                           {k}={v}
@@ -181,6 +214,7 @@ export function SloList({ session }: { session: Session }) {
                 </tr>
               );
             })}
+            {to < rows.length ? <tr class="spacer" style={{ height: `${(rows.length - to) * ROW_H}px` }} /> : null}
           </tbody>
         </table>
         {rows.length === 0 ? <p class="muted">No SLO matches these filters.</p> : null}
