@@ -79,6 +79,22 @@ describeBrowser('web console in headless Chromium', () => {
     await db?.drop();
   });
 
+  it('opens on a fresh start with a hint on sending spans and creating an SLO', async () => {
+    const freshDb = await createTestDatabase();
+    const fresh = await startTestApp(freshDb.url, ENV, { listen: true });
+    try {
+      const { page } = browser;
+      await page.goto(`${fresh.baseUrl}/`);
+      const hint = (await (await page.waitForSelector('section.empty', { timeout: 30_000 })).textContent()) ?? '';
+      expect(hint).toContain(`${fresh.baseUrl}/v1/traces`);
+      expect(hint).toContain('/api/v1/slos');
+      expect(await page.$('section.empty a[href="/slos/new"]')).not.toBeNull();
+    } finally {
+      await fresh.close();
+      await freshDb.drop();
+    }
+  });
+
   it('serves the console at / and for its routes, without shadowing the API, ingest, docs or health', async () => {
     const index = await request(t.server).get('/').expect(200);
     expect(index.headers['content-type']).toMatch(/text\/html/);
