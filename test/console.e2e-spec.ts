@@ -115,6 +115,10 @@ describeBrowser('web console in headless Chromium', () => {
     const rows = await page.$$eval('tr.slo-row', (trs) => trs.map((tr) => ({ slo: tr.getAttribute('data-slo'), text: tr.textContent ?? '' })));
     expect(rows.map((r) => r.slo).sort()).toEqual(['checkout-availability', 'products-latency']);
     for (const r of rows) expect(r.text).toMatch(/100\.0%/); // healthy traffic: the whole budget is left
+    // The list's one request: every SLO with its status.
+    const summary = (await request(t.server).get('/api/v1/slos/summary').expect(200)).body;
+    expect(summary.map((x: { name: string }) => x.name).sort()).toEqual(['checkout-availability', 'products-latency']);
+    expect(summary.find((x: { name: string }) => x.name === 'checkout-availability')).toMatchObject({ budgetRemaining: 1, events: 59 * 40, sli: 1 });
     await page.fill('input[type=search]', 'latency');
     await until('the search to filter', async () => (await page.$$('tr.slo-row')).length === 1);
     expect(await page.getAttribute('tr.slo-row', 'data-slo')).toBe('products-latency');
@@ -197,6 +201,13 @@ describeBrowser('web console in headless Chromium', () => {
     await until('service charts', async () => (await page.$$('.chart canvas')).length === 3, 30_000);
     const ops = await page.waitForSelector('table.compact', { timeout: 30_000 });
     expect(await ops.textContent()).toContain('POST /checkout');
+    // The charts' series hold every span that was sent: 59 healthy minutes of 40 plus the 300 failed.
+    const series = (await request(t.server).get('/api/v1/services/shop/series').query({ window: '2h', operation: 'POST /checkout' }).expect(200)).body;
+    expect(series.stepSeconds).toBe(60);
+    const sum = (k: 'calls') => series.points.reduce((a: number, p: { calls: number }) => a + p[k], 0);
+    expect(sum('calls')).toBe(59 * 40 + 300);
+    expect(series.points.some((p: { errorRatio: number | null }) => (p.errorRatio ?? 0) > 0.5)).toBe(true);
+    await request(t.server).get('/api/v1/services/shop/series?window=1y').expect(400);
     expect(errors).toEqual([]);
   });
 
