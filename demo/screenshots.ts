@@ -26,7 +26,10 @@ async function main() {
   });
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());
+    // SHOTS=alerts,slo retakes only some (e.g. the alerts page after the incident resolved).
+    const only = process.env.SHOTS ? new Set(process.env.SHOTS.split(',')) : undefined;
     const shot = async (path: string, file: string, ready: string, fullPage = false) => {
+      if (only && !only.has(file.replace(/^console-|\.png$/g, ''))) return;
       await page.goto(`${base}${path}`);
       await page.waitForSelector(ready, { timeout: 30_000 });
       await page.waitForTimeout(800);

@@ -166,6 +166,16 @@ describeBrowser('web console in headless Chromium', () => {
       const id = href.replace('http://traces.example.com/trace/', '');
       expect(outageTraceIds).toContain(id);
     }
+    // Silence it from its card: a silence matching exactly this alert.
+    await card.$eval('button.small', (b) => (b as unknown as { click(): void }).click());
+    await page.fill('input[name=createdBy]', 'alice');
+    await page.fill('input[name=comment]', 'rolling back');
+    await page.click('.silence-form button[type=submit]');
+    await page.waitForSelector('article.alert p.ok', { timeout: 30_000 });
+    const silences = (await request(t.server).get('/api/v1/silences').expect(200)).body;
+    expect(silences).toHaveLength(1);
+    expect(silences[0]).toMatchObject({ createdBy: 'alice', comment: 'rolling back' });
+    expect(silences[0].matchers).toEqual(expect.arrayContaining([{ name: 'slo', op: '=', value: 'checkout-availability' }, { name: 'severity', op: '=', value: 'page' }]));
     // The list shows it too: the SLO is firing and over budget.
     await page.goto(`${t.baseUrl}/?firing=1`);
     await page.waitForSelector('tr.slo-row .badge.firing.page', { timeout: 30_000 });

@@ -91,10 +91,10 @@ function SilenceForm({ alert, onDone }: { alert: Alert; onDone: () => void }) {
         </select>
       </label>
       <label>
-        By <input required value={by} onInput={(e) => setBy((e.target as HTMLInputElement).value)} placeholder="your name" />
+        By <input name="createdBy" required value={by} onInput={(e) => setBy((e.target as HTMLInputElement).value)} placeholder="your name" />
       </label>
       <label class="grow">
-        Comment <input value={comment} onInput={(e) => setComment((e.target as HTMLInputElement).value)} placeholder="why" />
+        Comment <input name="comment" value={comment} onInput={(e) => setComment((e.target as HTMLInputElement).value)} placeholder="why" />
       </label>
       <button type="submit">Silence</button>
       <ErrorNote error={error} />
