@@ -21,7 +21,8 @@ const unauthorizedListeners = new Set<Listener>();
 /** onUnauthorized lets the shell show the token prompt when a call is refused with 401. */
 export const onUnauthorized = (l: Listener) => (unauthorizedListeners.add(l), () => unauthorizedListeners.delete(l));
 
-export async function api<T = any>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+/** `quiet` calls report a 401 to their caller only, not to the shell's token prompt. */
+export async function api<T = any>(path: string, init: { method?: string; body?: unknown; quiet?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const t = token.get();
   if (t) headers.Authorization = `Bearer ${t}`;
@@ -36,7 +37,7 @@ export async function api<T = any>(path: string, init: { method?: string; body?:
     /* not JSON: keep the text for the message */
   }
   if (!res.ok) {
-    if (res.status === 401) unauthorizedListeners.forEach((l) => l());
+    if (res.status === 401 && !init.quiet) unauthorizedListeners.forEach((l) => l());
     throw new ApiError(res.status, (data && (data.message ?? data.error)) || text || res.statusText);
   }
   return data as T;
