@@ -15,6 +15,7 @@
  */
 import { runEvaluationBench, type EvalFigure } from './eval.js';
 import { runReplayBench, type ReplayFigure } from './replay.js';
+import { runConsoleBench, type ConsoleFigures } from './console.js';
 import { mkdirSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -220,6 +221,7 @@ async function main(): Promise<void> {
   let scrape: ScrapeFigures;
   let evalFigures: EvalFigure[];
   let replay: ReplayFigure;
+  let consoleFigures: ConsoleFigures;
   cleanup = async () => {
     await server?.stop();
     await infra?.stop();
@@ -255,6 +257,8 @@ async function main(): Promise<void> {
     log('\nReplay (issue 13): one 30-day SLO replayed minute by minute over 30 days of its stored rows, in this process:');
     replay = await runReplayBench(infra.url);
     log(`  ${fmtInt(replay.steps)} steps: load ${fmtMs(replay.loadMs)}, replay ${fmtMs(replay.replayMs)}, ${replay.incidents} incidents`);
+    log('\nConsole (issue 12): the SLO list with 1,000 SLOs, API and headless Chromium:');
+    consoleFigures = await runConsoleBench(infra.url);
   } finally {
     await cleanup();
   }
@@ -268,6 +272,13 @@ async function main(): Promise<void> {
     ['reader-only JSON spans/s', fmtInt(readerJson), '', undefined],
     ...evalRows(evalFigures),
     ['replay 30 d minute by minute (1 SLO)', `${fmtMs(replay.loadMs + replay.replayMs)} (load ${fmtMs(replay.loadMs)})`, '< 2,000 ms', (replay.loadMs + replay.replayMs) / 2000],
+    [
+      `console list, ${consoleFigures.slos} SLOs, to rows`,
+      consoleFigures.renderMs === null ? 'no chromium' : fmtMs(consoleFigures.renderMs),
+      '< 1,000 ms',
+      consoleFigures.renderMs === null ? undefined : consoleFigures.renderMs / 1000,
+    ],
+    ['/slos/summary cold / warm', `${fmtMs(consoleFigures.summaryColdMs)} / ${fmtMs(consoleFigures.summaryWarmMs)}`, '', undefined],
     [`protobuf p50 / p99 @${CONCURRENCY}`, `${fmtMs(proto.p50)} / ${fmtMs(proto.p99)}`, '', undefined],
     [`JSON p50 / p99 @${CONCURRENCY}`, `${fmtMs(json.p50)} / ${fmtMs(json.p99)}`, '', undefined],
     ['/metrics server CPU per scrape', `${scrape.cpuMs.toFixed(0)} ms (${(scrape.bytes / 1e6).toFixed(1)} MB)`, '', undefined],

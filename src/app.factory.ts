@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/config.js';
 import { setupOpenApi } from './common/openapi.js';
+import { consoleAssets } from './console/console-assets.js';
 
 /** Routes that read their own (possibly gzip, possibly protobuf) body with the ingest size cap. */
 const RAW_BODY_ROUTES = new Set(['/v1/traces', '/api/v1/spans', '/api/v2/spans']);
@@ -30,6 +31,7 @@ export async function createApp(
     RAW_BODY_ROUTES.has(req.path) ? next() : json(req, res, next),
   );
   setupOpenApi(app);
+  app.use(consoleAssets());
   await app.init();
   return app;
 }

@@ -30,6 +30,7 @@ function channelUsers(slos: SloRepository, rules: AlertRuleRepository): ChannelU
     },
   };
 }
+import { ConsoleModule } from './console/console.module.js';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -37,7 +38,7 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forRoot(dataSource), ScheduleModule.forRoot(), MetricsModule, SloModule, IngestModule, RedModule, NotifyModule, AlertingModule],
+      imports: [DatabaseModule.forRoot(dataSource), ScheduleModule.forRoot(), MetricsModule, SloModule, IngestModule, RedModule, NotifyModule, AlertingModule, ConsoleModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

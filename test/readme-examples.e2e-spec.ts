@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
@@ -38,15 +39,18 @@ describe('README examples work when pasted', () => {
     const examples = engineExamples();
     expect(examples.length).toBeGreaterThanOrEqual(2);
     const address = new URL(t.baseUrl).host;
+    // Examples may write files (an OpenSLO export): give them a directory of their own.
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'burnwatch-readme-'));
     for (const example of examples) {
       const script = example.replaceAll('localhost:4318', address).replace(/\bcurl /g, 'curl -sS --fail-with-body ');
       try {
-        await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 30_000 });
+        await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 30_000, cwd });
       } catch (e) {
         const err = e as { stdout?: string; stderr?: string };
         throw new Error(`README example failed:\n${example}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
       }
     }
+    rmSync(cwd, { recursive: true, force: true });
     // The span summary was stored (committed before its 200) and the SLO names a channel that exists.
     const services = await request(t.server).get('/api/v1/services?window=1h').expect(200);
     expect(JSON.stringify(services.body)).toContain('checkout');

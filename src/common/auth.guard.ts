@@ -8,6 +8,15 @@ export const SCOPE_KEY = 'burnwatch:scope';
 /** RequireScope marks a route with the token scope it needs; `public` needs none. */
 export const RequireScope = (scope: Scope | 'public' | 'metrics') => SetMetadata(SCOPE_KEY, scope);
 
+/** SCOPES_OF_REQUEST is where the guard leaves the caller's scopes, for the console's session endpoint. */
+export const SCOPES_OF_REQUEST = Symbol('burnwatch:scopes');
+const ALL_SCOPES: Scope[] = ['read', 'write', 'ingest'];
+
+/** scopesOf returns the scopes the guard granted this request (all of them when no token is configured). */
+export function scopesOf(req: Request): Scope[] {
+  return (req as unknown as Record<symbol, Scope[] | undefined>)[SCOPES_OF_REQUEST] ?? [];
+}
+
 /** digest makes every comparison the same length, so timing reveals nothing about the token. */
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -42,7 +51,10 @@ export class AuthGuard implements CanActivate {
       if (presented && timingSafeEqual(digest(presented), this.metricsDigest)) return true;
       throw new UnauthorizedException('a valid bearer token is required');
     }
-    if (this.tokens.length === 0) return true;
+    if (this.tokens.length === 0) {
+      (req as unknown as Record<symbol, Scope[]>)[SCOPES_OF_REQUEST] = ALL_SCOPES;
+      return true;
+    }
     const needed: Scope = declared ?? (req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'write');
     if (!presented) throw new UnauthorizedException('a bearer token is required');
     const d = digest(presented);
@@ -53,6 +65,7 @@ export class AuthGuard implements CanActivate {
     }
     if (!match) throw new UnauthorizedException('the bearer token is not valid');
     if (!match.has(needed)) throw new ForbiddenException(`this token lacks the ${needed} scope`);
+    (req as unknown as Record<symbol, Scope[]>)[SCOPES_OF_REQUEST] = [...match];
     return true;
   }
 }

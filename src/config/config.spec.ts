@@ -19,9 +19,16 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: expected one of error, warn, info, debug$/],
     [{ SPAN_KINDS: 'server,bogus' }, /^SPAN_KINDS: /],
     [{ HOST: '0.0.0.0' }, /^HOST: listening on 0.0.0.0 without tokens is refused/],
+    [{ TRACE_URL_TEMPLATE: 'http://jaeger:16686/trace/' }, /^TRACE_URL_TEMPLATE: expected an http\(s\) URL containing \{traceId\}$/],
+    [{ TRACE_URL_TEMPLATE: 'javascript:alert({traceId})' }, /^TRACE_URL_TEMPLATE: /],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('takes a trace link template with {traceId} for the console', () => {
+    expect(loadConfig({}).traceUrlTemplate).toBeUndefined();
+    expect(loadConfig({ TRACE_URL_TEMPLATE: 'http://jaeger:16686/trace/{traceId}' }).traceUrlTemplate).toBe('http://jaeger:16686/trace/{traceId}');
   });
 
   it('never echoes a rejected value, which may be a secret', () => {

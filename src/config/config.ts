@@ -20,6 +20,8 @@ export interface AppConfig {
   metricsToken: string | undefined;
   shutdownTimeoutMs: number;
   publicUrl: string;
+  /** Link template for trace ids in the console, with `{traceId}`; undefined shows ids as text. */
+  traceUrlTemplate: string | undefined;
   ingest: {
     maxBodyBytes: number;
     flushIntervalMs: number;
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     metricsToken: read(env, 'METRICS_TOKEN'),
     shutdownTimeoutMs: read(env, 'SHUTDOWN_TIMEOUT_MS')!,
     publicUrl: read(env, 'PUBLIC_URL') ?? `http://${isLoopback(host) || host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    traceUrlTemplate: read(env, 'TRACE_URL_TEMPLATE'),
     ingest: {
       maxBodyBytes: read(env, 'MAX_BODY_BYTES')!,
       flushIntervalMs: read(env, 'FLUSH_INTERVAL_MS')!,

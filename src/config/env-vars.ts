@@ -17,6 +17,18 @@ const tokenList = (raw: string): string[] => {
   return tokens;
 };
 
+/** traceUrlTemplate: an http(s) URL holding the `{traceId}` placeholder the console fills in. */
+const traceUrlTemplate = (raw: string): string => {
+  if (!raw.includes('{traceId}')) throw new ConfigError('expected an http(s) URL containing {traceId}');
+  try {
+    const url = new URL(raw.replaceAll('{traceId}', '0'));
+    if (url.protocol === 'http:' || url.protocol === 'https:') return raw;
+  } catch {
+    /* fall through */
+  }
+  throw new ConfigError('expected an http(s) URL containing {traceId}');
+};
+
 /** ENV lists every variable Burnwatch reads, with its default and meaning. */
 export const ENV = {
   PORT: { name: 'PORT', doc: 'HTTP port for everything (OTLP/HTTP default).', default: '4318', parse: int(1, 65535) },
@@ -186,5 +198,11 @@ export const ENV = {
     doc: 'Minimum spacing of messages to one Slack webhook (Slack allows about one per second).',
     default: '1000',
     parse: int(0, 60000),
+  },
+  TRACE_URL_TEMPLATE: {
+    name: 'TRACE_URL_TEMPLATE',
+    doc: 'Link from a trace id to your trace viewer, with `{traceId}` where the id goes, e.g. http://jaeger:16686/trace/{traceId}. Unset: trace ids are shown as text.',
+    default: undefined,
+    parse: traceUrlTemplate,
   },
 } satisfies Record<string, EnvVar<unknown>>;

@@ -17,4 +17,12 @@ export class SloStatusRepository {
       [statuses.map((s) => s.sloId), statuses.map((s) => JSON.stringify(s.status)), nowMs / 1000],
     );
   }
+
+  /** latest returns every stored snapshot with its time: one query, for the console's SLO list. */
+  async latest(): Promise<Map<string, { evaluatedAtMs: number; status: SloStatus }>> {
+    const rows: { slo_id: string; evaluated_at: Date; status: SloStatus }[] = await this.dataSource.query(
+      `SELECT slo_id, evaluated_at, status FROM slo_status`,
+    );
+    return new Map(rows.map((r) => [r.slo_id, { evaluatedAtMs: new Date(r.evaluated_at).getTime(), status: r.status }]));
+  }
 }

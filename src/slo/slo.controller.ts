@@ -4,6 +4,7 @@ import { RequireScope } from '../common/auth.guard.js';
 import { badRequest } from '../common/errors.js';
 import { SloService } from './slo.service.js';
 import { SLO_SCHEMA } from './slo.schema.js';
+import { SloSummaryService } from './slo-summary.service.js';
 
 const EXAMPLE = {
   name: 'checkout-availability',
@@ -22,7 +23,10 @@ const EXAMPLE = {
 @ApiBearerAuth()
 @Controller('api/v1/slos')
 export class SloController {
-  constructor(private readonly slos: SloService) {}
+  constructor(
+    private readonly slos: SloService,
+    private readonly summaries: SloSummaryService,
+  ) {}
 
   @Post()
   @RequireScope('write')
@@ -45,6 +49,14 @@ export class SloController {
       pair = [label.slice(0, i), label.slice(i + 1)];
     }
     return this.slos.list({ service, name, label: pair });
+  }
+
+  // Declared before :id so Express matches it first.
+  @Get('summary')
+  @RequireScope('read')
+  @ApiOperation({ summary: 'Every SLO with its SLI, budget left, 1h/6h burn rates — one request for a list view' })
+  summary() {
+    return this.summaries.summaries(Date.now());
   }
 
   @Get(':id')

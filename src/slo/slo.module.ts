@@ -15,6 +15,7 @@ import { SloRegistry } from './slo-registry.js';
 import { SloStatusRepository } from './slo-status.repository.js';
 import { SloRepository } from './slo.repository.js';
 import { SloService } from './slo.service.js';
+import { SloSummaryService } from './slo-summary.service.js';
 
 @Global()
 @Module({
@@ -31,6 +32,7 @@ import { SloService } from './slo.service.js';
     SloStatusRepository,
     SloRegistry,
     SloService,
+    SloSummaryService,
     SloEvaluationService,
     SloMetrics,
   ],
