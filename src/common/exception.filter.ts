@@ -41,6 +41,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const f = this.describe(exception);
     res.set(f.headers);
+    // A refused body may still be arriving (or was left half read): the socket
+    // cannot carry another request, so say so instead of answering keep-alive
+    // and dropping it, which makes the client's next request fail with ECONNRESET.
+    if (f.status === 413) res.set('Connection', 'close');
     res.status(f.status);
     const isOtlpProto =
       req.path === '/v1/traces' && /^application\/(x-)?protobuf/i.test(String(req.headers['content-type'] ?? ''));
