@@ -161,12 +161,18 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
     const started = process.hrtime.bigint();
     try {
       const sli = batch.sli.drain();
+      const redHours = rollUp(drained.red, HOUR_MS);
+      const sliHours = rollUpSli(sli, HOUR_MS);
       // RED rows and SLO counts commit together: an SLO never counts a span the RED tables lost.
-      await this.repository.write(drained.red, rollUp(drained.red, HOUR_MS), async (m) => {
+      await this.repository.write(drained.red, redHours, async (m) => {
         await this.sliRepository.write(m, 'sli_minute', sli);
-        await this.sliRepository.write(m, 'sli_hour', rollUpSli(sli, HOUR_MS));
+        await this.sliRepository.write(m, 'sli_hour', sliHours);
       });
       this.metrics.flushDuration.observe({ outcome: 'ok' }, seconds(started));
+      this.metrics.flushRows.inc({ table: 'red_minute' }, drained.red.length);
+      this.metrics.flushRows.inc({ table: 'red_hour' }, redHours.length);
+      this.metrics.flushRows.inc({ table: 'sli_minute' }, sli.length);
+      this.metrics.flushRows.inc({ table: 'sli_hour' }, sliHours.length);
       this.spanMetrics.add(drained.red);
       for (const [service, n] of Object.entries(drained.overflowSpansByService)) this.metrics.overflow.inc({ service }, n);
       this.metrics.activeSeries.set(this.registry.size);
