@@ -164,10 +164,10 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
       const redHours = rollUp(drained.red, HOUR_MS);
       const sliHours = rollUpSli(sli, HOUR_MS);
       // RED rows and SLO counts commit together: an SLO never counts a span the RED tables lost.
-      await this.repository.write(drained.red, redHours, async (m) => {
-        await this.sliRepository.write(m, 'sli_minute', sli);
-        await this.sliRepository.write(m, 'sli_hour', sliHours);
-      });
+      await this.repository.write(drained.red, redHours, [
+        this.sliRepository.upsert('sli_minute', sli),
+        this.sliRepository.upsert('sli_hour', sliHours),
+      ]);
       this.metrics.flushDuration.observe({ outcome: 'ok' }, seconds(started));
       this.metrics.flushRows.inc({ table: 'red_minute' }, drained.red.length);
       this.metrics.flushRows.inc({ table: 'red_hour' }, redHours.length);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { joinUpserts, type UpsertStatement } from '../database/upsert-statement.js';
 import type { RedRow } from './aggregate/aggregator.js';
 import type { HistogramJson } from './aggregate/log-histogram.js';
 
@@ -21,8 +22,8 @@ export function histogramFromStored(stored: Record<string, number | string>): Hi
 /**
  * RedRepository writes RED rows with additive upserts: every replica adds its
  * counts to the same (series, bucket) row, so totals are exact however many
- * processes ingest. Series ids are cached only after a commit succeeded, so a
- * rolled-back transaction can never leave the cache pointing at a missing row.
+ * processes ingest. Series ids are cached only after the whole write
+ * succeeded, so a failed write never leaves the cache pointing at a missing row.
  */
 @Injectable()
 export class RedRepository {
@@ -30,23 +31,30 @@ export class RedRepository {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** write stores minute rows and their hour roll-ups in one transaction. */
-  async write(minuteRows: RedRow[], hourRows: RedRow[], extra?: (m: EntityManager) => Promise<void>): Promise<void> {
-    if (minuteRows.length === 0) {
-      if (extra) await this.dataSource.transaction(extra);
-      return;
-    }
+  /**
+   * write stores minute rows, their hour roll-ups and the `extra` upserts
+   * (SLO counts) atomically. When every series id is known (the steady
+   * state) it is one SQL statement — one round trip and one commit, the
+   * cheapest a group commit can be, which matters now that commits run back
+   * to back. A batch with new series first inserts those in a transaction of
+   * their own: a series row without counts is harmless if the counts fail.
+   */
+  async write(minuteRows: RedRow[], hourRows: RedRow[], extra: readonly (UpsertStatement | undefined)[] = []): Promise<void> {
     const fresh = new Map<string, number>();
-    await this.dataSource.transaction(async (m) => {
-      const ids = await this.resolveSeries(m, minuteRows, fresh);
-      await this.upsert(m, 'red_minute', minuteRows, ids);
-      await this.upsert(m, 'red_hour', hourRows, ids);
-      if (extra) await extra(m);
-    });
+    const ids = await this.seriesIdsFor(minuteRows, fresh);
+    const statements = [
+      this.upsert('red_minute', minuteRows, ids),
+      this.upsert('red_hour', hourRows, ids),
+      ...extra,
+    ].filter((s): s is UpsertStatement => s !== undefined);
+    if (statements.length > 0) {
+      const { sql, params } = joinUpserts(statements);
+      await this.dataSource.query(sql, params);
+    }
     for (const [k, v] of fresh) this.seriesIds.set(k, v);
   }
 
-  private async resolveSeries(m: EntityManager, rows: RedRow[], fresh: Map<string, number>): Promise<Map<string, number>> {
+  private async seriesIdsFor(rows: RedRow[], fresh: Map<string, number>): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
     const missing = new Map<string, RedRow>();
     for (const r of rows) {
@@ -57,7 +65,7 @@ export class RedRepository {
     if (missing.size === 0) return ids;
     const list = [...missing.values()].sort((a, b) => (a.seriesKey < b.seriesKey ? -1 : 1));
     // DO UPDATE (a no-op write) makes RETURNING yield ids of rows that already existed too.
-    const result: { id: string; series_key: string }[] = await m.query(
+    const result: { id: string; series_key: string }[] = await this.dataSource.query(
       `INSERT INTO series (series_key, service, span_name, span_kind, dims, overflow)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::boolean[])
        ON CONFLICT (series_key) DO UPDATE SET series_key = excluded.series_key
@@ -78,18 +86,22 @@ export class RedRepository {
     return ids;
   }
 
-  private async upsert(m: EntityManager, table: 'red_minute' | 'red_hour', rows: RedRow[], ids: Map<string, number>): Promise<void> {
-    if (rows.length === 0) return;
+  private upsert(table: 'red_minute' | 'red_hour', rows: RedRow[], ids: Map<string, number>): UpsertStatement | undefined {
+    if (rows.length === 0) return undefined;
     // Lock rows in one global order (series id, bucket) so concurrent flushes
     // from several replicas cannot deadlock each other.
     const sorted = rows
       .map((r) => ({ r, id: ids.get(r.seriesKey)! }))
       .sort((a, b) => a.id - b.id || a.r.minuteMs - b.r.minuteMs);
-    await m.query(
+    return (p) =>
       `INSERT INTO ${table} (series_id, bucket, calls, errors, duration_sum_ms, hist, prom_buckets, exemplars)
        SELECT id, to_timestamp(ms / 1000.0), calls, errors, dur, hist, pb::double precision[], ex
-       FROM unnest($1::bigint[], $2::double precision[], $3::double precision[], $4::double precision[],
-                   $5::double precision[], $6::jsonb[], $7::text[], $8::jsonb[])
+       FROM unnest(${p(sorted.map((s) => s.id))}::bigint[], ${p(sorted.map((s) => s.r.minuteMs))}::double precision[],
+                   ${p(sorted.map((s) => s.r.calls))}::double precision[], ${p(sorted.map((s) => s.r.errors))}::double precision[],
+                   ${p(sorted.map((s) => s.r.durationSumMs))}::double precision[],
+                   ${p(sorted.map((s) => JSON.stringify(histogramToStored(s.r.histogram))))}::jsonb[],
+                   ${p(sorted.map((s) => `{${s.r.promBuckets.join(',')}}`))}::text[],
+                   ${p(sorted.map((s) => JSON.stringify(s.r.exemplars)))}::jsonb[])
             AS t(id, ms, calls, errors, dur, hist, pb, ex)
        ON CONFLICT (series_id, bucket) DO UPDATE SET
          calls = ${table}.calls + excluded.calls,
@@ -97,17 +109,6 @@ export class RedRepository {
          duration_sum_ms = ${table}.duration_sum_ms + excluded.duration_sum_ms,
          hist = bw_hist_merge(${table}.hist, excluded.hist),
          prom_buckets = bw_array_add(${table}.prom_buckets, excluded.prom_buckets),
-         exemplars = bw_exemplars_merge(${table}.exemplars, excluded.exemplars)`,
-      [
-        sorted.map((s) => s.id),
-        sorted.map((s) => s.r.minuteMs),
-        sorted.map((s) => s.r.calls),
-        sorted.map((s) => s.r.errors),
-        sorted.map((s) => s.r.durationSumMs),
-        sorted.map((s) => JSON.stringify(histogramToStored(s.r.histogram))),
-        sorted.map((s) => `{${s.r.promBuckets.join(',')}}`),
-        sorted.map((s) => JSON.stringify(s.r.exemplars)),
-      ],
-    );
+         exemplars = bw_exemplars_merge(${table}.exemplars, excluded.exemplars)`;
   }
 }
