@@ -4,11 +4,34 @@ import { joinUpserts, type UpsertStatement } from '../database/upsert-statement.
 import type { RedRow } from './aggregate/aggregator.js';
 import type { HistogramJson } from './aggregate/log-histogram.js';
 
-/** The stored histogram is a flat jsonb map bucket index -> count ('z' = zero bucket), so SQL can merge it by key. */
-export function histogramToStored(h: HistogramJson): Record<string, number> {
-  return h.z ? { ...h.b, z: h.z } : { ...h.b };
+/** A histogram as stored: counts of buckets lo, lo+1, … (dense, zeros inside) and the zero bucket. */
+export interface DenseHistogram {
+  lo: number;
+  n: number[];
+  z: number;
 }
 
+/**
+ * histogramToDense lays the sparse buckets out from the lowest index: the
+ * database adds two such arrays element-wise, far cheaper than merging jsonb
+ * maps by key. A log-bucket histogram spans a bounded range (about 58
+ * buckets per decade at 2% accuracy), so the arrays stay small.
+ */
+export function histogramToDense(h: HistogramJson): DenseHistogram {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const k in h.b) {
+    const i = Number(k);
+    if (i < lo) lo = i;
+    if (i > hi) hi = i;
+  }
+  if (lo > hi) return { lo: 0, n: [], z: h.z };
+  const n = new Array<number>(hi - lo + 1).fill(0);
+  for (const k in h.b) n[Number(k) - lo] = h.b[k];
+  return { lo, n, z: h.z };
+}
+
+/** Readers sum bucket rows from bw_hist_entries (index or 'z' -> count) into this map form. */
 export function histogramFromStored(stored: Record<string, number | string>): HistogramJson {
   const b: Record<string, number> = {};
   let z = 0;
@@ -93,21 +116,25 @@ export class RedRepository {
     const sorted = rows
       .map((r) => ({ r, id: ids.get(r.seriesKey)! }))
       .sort((a, b) => a.id - b.id || a.r.minuteMs - b.r.minuteMs);
+    const hists = sorted.map((s) => histogramToDense(s.r.histogram));
     return (p) =>
-      `INSERT INTO ${table} (series_id, bucket, calls, errors, duration_sum_ms, hist, prom_buckets, exemplars)
-       SELECT id, to_timestamp(ms / 1000.0), calls, errors, dur, hist, pb::double precision[], ex
+      `INSERT INTO ${table} (series_id, bucket, calls, errors, duration_sum_ms, hist_lo, hist_n, hist_z, prom_buckets, exemplars)
+       SELECT id, to_timestamp(ms / 1000.0), calls, errors, dur, lo, n::double precision[], z, pb::double precision[], ex
        FROM unnest(${p(sorted.map((s) => s.id))}::bigint[], ${p(sorted.map((s) => s.r.minuteMs))}::double precision[],
                    ${p(sorted.map((s) => s.r.calls))}::double precision[], ${p(sorted.map((s) => s.r.errors))}::double precision[],
                    ${p(sorted.map((s) => s.r.durationSumMs))}::double precision[],
-                   ${p(sorted.map((s) => JSON.stringify(histogramToStored(s.r.histogram))))}::jsonb[],
+                   ${p(hists.map((h) => h.lo))}::integer[], ${p(hists.map((h) => `{${h.n.join(',')}}`))}::text[],
+                   ${p(hists.map((h) => h.z))}::double precision[],
                    ${p(sorted.map((s) => `{${s.r.promBuckets.join(',')}}`))}::text[],
                    ${p(sorted.map((s) => JSON.stringify(s.r.exemplars)))}::jsonb[])
-            AS t(id, ms, calls, errors, dur, hist, pb, ex)
+            AS t(id, ms, calls, errors, dur, lo, n, z, pb, ex)
        ON CONFLICT (series_id, bucket) DO UPDATE SET
          calls = ${table}.calls + excluded.calls,
          errors = ${table}.errors + excluded.errors,
          duration_sum_ms = ${table}.duration_sum_ms + excluded.duration_sum_ms,
-         hist = bw_hist_merge(${table}.hist, excluded.hist),
+         hist_lo = bw_dense_lo(${table}.hist_lo, ${table}.hist_n, excluded.hist_lo, excluded.hist_n),
+         hist_n = bw_dense_add(${table}.hist_lo, ${table}.hist_n, excluded.hist_lo, excluded.hist_n),
+         hist_z = ${table}.hist_z + excluded.hist_z,
          prom_buckets = bw_array_add(${table}.prom_buckets, excluded.prom_buckets),
          exemplars = bw_exemplars_merge(${table}.exemplars, excluded.exemplars)`;
   }
