@@ -11,8 +11,7 @@ import { startServerProcess, type ServerProcess } from './support/server-process
  * 512 spans per FLUSH_INTERVAL_MS through (~2,600/s at 200 ms). Here the
  * interval is 1 s — now only an upper bound on lingering — so a timer-paced
  * commit would cap the SDK near 500 spans/s; the test offers five times
- * that, a rate a loaded 2-core CI machine still sustains (on a quiet one
- * the bench shows 20,000/s). The server runs in a
+ * that, a rate a loaded 2-core CI machine still sustains. The server runs in a
  * process of its own (as it would beside a real service); the test asserts
  * counts only.
  */
