@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { joinUpserts, type UpsertStatement } from '../database/upsert-statement.js';
 import type { RedRow } from './aggregate/aggregator.js';
 import type { HistogramJson } from './aggregate/log-histogram.js';
+
+interface PgClient {
+  query(q: { name: string; text: string; values: unknown[] }): Promise<unknown>;
+  on(event: 'error', listener: (e: unknown) => void): void;
+  removeListener(event: 'error', listener: (e: unknown) => void): void;
+}
 
 /** A histogram as stored: counts of buckets lo, lo+1, … (dense, zeros inside) and the zero bucket. */
 export interface DenseHistogram {
@@ -72,9 +80,35 @@ export class RedRepository {
     ].filter((s): s is UpsertStatement => s !== undefined);
     if (statements.length > 0) {
       const { sql, params } = joinUpserts(statements);
-      await this.dataSource.query(sql, params);
+      await this.prepared(sql, params);
     }
     for (const [k, v] of fresh) this.seriesIds.set(k, v);
+  }
+
+  /**
+   * prepared runs `sql` as a named prepared statement on a pooled connection:
+   * planning a statement of four upserts costs about as much as executing it
+   * for a small batch, and there are only a few distinct texts (which tables
+   * a batch touches), so each connection plans each once.
+   */
+  private async prepared(sql: string, params: unknown[]): Promise<void> {
+    const driver = this.dataSource.driver as PostgresDriver;
+    const [client, release] = (await driver.obtainMasterConnection()) as [PgClient, (err?: unknown) => void];
+    // A checked-out client has no pool listener: without ours, a connection the
+    // server terminates would emit an unhandled 'error' and crash the process.
+    let broken: unknown;
+    const onError = (e: unknown) => (broken = e);
+    client.on('error', onError);
+    try {
+      await client.query({ name: `bw_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, text: sql, values: params });
+    } catch (e) {
+      broken ??= e;
+      throw e;
+    } finally {
+      client.removeListener('error', onError);
+      // A failed connection (database restarted, terminated) must not go back to the pool.
+      release(broken);
+    }
   }
 
   private async seriesIdsFor(rows: RedRow[], fresh: Map<string, number>): Promise<Map<string, number>> {
