@@ -10,8 +10,10 @@ import { startServerProcess, type ServerProcess } from './support/server-process
  * throughput. With acks paced by the commit timer one SDK got at most
  * 512 spans per FLUSH_INTERVAL_MS through (~2,600/s at 200 ms). Here the
  * interval is 1 s — now only an upper bound on lingering — so a timer-paced
- * commit would cap the SDK near 500 spans/s; the test offers five times
- * that, a rate a loaded 2-core CI machine still sustains. The server runs in a
+ * commit would cap the SDK near 500 spans/s and drop two thirds of what
+ * this test offers; the rate is kept low enough that a heavily loaded
+ * 2-core CI machine never stalls for the second the SDK's queue absorbs
+ * (the bench measures one SDK at 20,000 spans/s). The server runs in a
  * process of its own (as it would beside a real service); the test asserts
  * counts only.
  */
@@ -32,7 +34,7 @@ describe('one OpenTelemetry SDK at its defaults loses no span to us', () => {
     await db?.drop();
   });
 
-  it('exports every span offered at 2,500 spans/s for 4 s, and stores, counts and exposes exactly that many', async () => {
+  it('exports every span offered at 1,500 spans/s for 6 s, and stores, counts and exposes exactly that many', async () => {
     const slo = await fetch(`${server.baseUrl}/api/v1/slos`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -41,29 +43,29 @@ describe('one OpenTelemetry SDK at its defaults loses no span to us', () => {
     expect(slo.status).toBe(201);
     const { id: sloId } = (await slo.json()) as { id: string };
 
-    const r = await runSdkLoad({ url: server.baseUrl, service: 'steady', spansPerSecond: 2500, seconds: 4, errorEvery: 100 });
+    const r = await runSdkLoad({ url: server.baseUrl, service: 'steady', spansPerSecond: 1500, seconds: 6, errorEvery: 100 });
 
-    expect(r.offered).toBe(10_000);
+    expect(r.offered).toBe(9_000);
     // Nothing dropped by the SDK's full queue, nothing failed at export.
     expect({ dropped: r.dropped, failed: r.failed }).toEqual({ dropped: 0, failed: 0 });
-    expect(r.exported).toBe(10_000);
+    expect(r.exported).toBe(9_000);
 
     // Every exported span was acknowledged after its commit: it is stored already, no waiting.
     const red = await sql.query(
       `SELECT SUM(m.calls) AS calls, SUM(m.errors) AS errors FROM red_minute m JOIN series s ON s.id = m.series_id WHERE s.service = 'steady'`,
     );
-    expect({ calls: Number(red.rows[0].calls), errors: Number(red.rows[0].errors) }).toEqual({ calls: 10_000, errors: 100 });
+    expect({ calls: Number(red.rows[0].calls), errors: Number(red.rows[0].errors) }).toEqual({ calls: 9_000, errors: 90 });
     const hour = await sql.query(`SELECT SUM(h.calls) AS calls FROM red_hour h JOIN series s ON s.id = h.series_id WHERE s.service = 'steady'`);
-    expect(Number(hour.rows[0].calls)).toBe(10_000);
+    expect(Number(hour.rows[0].calls)).toBe(9_000);
     const sli = await sql.query(`SELECT SUM(good) AS good, SUM(total) AS total FROM sli_minute WHERE slo_id = $1`, [sloId]);
-    expect({ good: Number(sli.rows[0].good), total: Number(sli.rows[0].total) }).toEqual({ good: 9_900, total: 10_000 });
+    expect({ good: Number(sli.rows[0].good), total: Number(sli.rows[0].total) }).toEqual({ good: 8_910, total: 9_000 });
 
     const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
-    expect(metricValue(metrics, 'burnwatch_spans_accepted_total', { protocol: 'otlp_protobuf' })).toBe(10_000);
+    expect(metricValue(metrics, 'burnwatch_spans_accepted_total', { protocol: 'otlp_protobuf' })).toBe(9_000);
     let calls = 0;
     for (const line of metrics.split('\n')) {
       if (line.startsWith('traces_span_metrics_calls_total{') && line.includes('service_name="steady"')) calls += Number(line.split(' ').pop());
     }
-    expect(calls).toBe(10_000);
+    expect(calls).toBe(9_000);
   });
 });
