@@ -9,9 +9,10 @@
  * the server and PostgreSQL share the cores, so end-to-end figures are a
  * lower bound for a server with the machine to itself.
  *
- * Environment knobs: BENCH_CONCURRENCY (in-flight requests, default 256),
- * BENCH_ROUNDS (default 5), BENCH_CPU_PROF=<dir> (profile the ingest server
- * and print the top self-time functions of each server process).
+ * Environment knobs: BENCH_CONCURRENCY (the high in-flight level, default
+ * 256), BENCH_ROUNDS (default 3), BENCH_SDK_SECONDS (default 10),
+ * BENCH_EVAL=1 (also the evaluation ticks, several minutes), BENCH_CPU_PROF=<dir> (profile the
+ * ingest server and print the top self-time functions of each server process).
  */
 import { runEvaluationBench, type EvalFigure } from './eval.js';
 import { runReplayBench, type ReplayFigure } from './replay.js';
@@ -26,22 +27,31 @@ import type { AttributeWanted } from '../src/ingest/otlp/otlp.types.js';
 import { get, keepAliveAgent, median, percentile, runLoad, type LoadOptions } from './load.js';
 import { topSelfTime } from './profile.js';
 import { startDatabase, startServer, type Infra, type ServerChild } from './server.js';
+import { commitCounters, commitRates, fmtCommit, lightLoad, sdkRun, startNullSink, type CommitRates, type LatencyFigures, type SdkFigures } from './sdk.js';
 import { buildBodies, serializeProto, seriesSpans, type Bodies } from './spans.js';
 
 const SPANS_PER_BODY = 512;
 const DISTINCT_BODIES = 8;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-// Every request waits for its group commit (FLUSH_INTERVAL_MS = 200 by
-// default), and closed-loop clients line up behind the flush timer, so by
-// Little's law throughput <= in-flight × 512 spans / 0.2 s whatever the
-// server's speed: 16 in flight cap at ~41,000 spans/s, 64 at ~164,000. The
-// targets are about one server's capacity (many SDKs and Collectors at
-// once), so the headline runs with enough in flight (256, cap ~655,000)
-// for the server, not the client, to be the limit. The lower levels are
-// printed too, to show what a single small client pool sees.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// A request is answered once its group commit is done, and commits start as
+// soon as the database is free (no timer), so a closed-loop client's
+// throughput is in-flight × 512 / (commit time + decode time). 16 in flight
+// is what a handful of SDKs or one Collector sends; 256 is printed beside it
+// to show the server's ceiling and what so much queueing costs in memory.
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
-const LOW_CONCURRENCY = [16, 64];
-const E2E = { protobuf: { warmup: 300, requests: 1200 }, json: { warmup: 100, requests: 400 } };
+const LOW = 16;
+const E2E = {
+  protobuf: { warmup: 300, requests: 1200 },
+  json: { warmup: 100, requests: 400 },
+  protobufLow: { warmup: 2 * LOW, requests: 40 * LOW },
+  jsonLow: { warmup: LOW, requests: 15 * LOW },
+};
+/** One SDK at defaults: the rate and length the issue names. */
+const SDK = { spansPerSec: 20_000, seconds: Number(process.env.BENCH_SDK_SECONDS ?? 10) };
+/** Light load: one exporter, 512-span requests, 1,000 spans/s. */
+const LIGHT = { spansPerSec: 1000, requests: 40 };
+// The evaluation ticks (issue 4) seed millions of rows and take minutes: opt in, so the default run stays short.
+const EVAL = process.env.BENCH_EVAL === '1';
 const ROUND_DEADLINE_MS = 25_000;
 const SCRAPE = { services: 100, operations: 100, perSeries: 3, scrapes: 9 };
 
@@ -75,6 +85,8 @@ interface E2eFigures {
   /** Server CPU (all threads) per span: steadier than spans/s when other work shares the machine. */
   cpuUsPerSpan: number;
   peakRssMiB: number;
+  /** What the group commits cost the database over the measured rounds. */
+  commit: CommitRates;
 }
 
 interface Phase {
@@ -102,6 +114,7 @@ async function e2eRounds(server: ServerChild, bodies: Bodies, ph: Phase): Promis
   const p50s: number[] = [];
   const p99s: number[] = [];
   const cpus: number[] = [];
+  const counters0 = await commitCounters(server.port);
   for (let r = 0; r < ph.rounds; r++) {
     const cpu0 = server.cpuSeconds();
     const res = await runLoad(agent, { ...o, requests: ph.requests });
@@ -118,9 +131,10 @@ async function e2eRounds(server: ServerChild, bodies: Bodies, ph: Phase): Promis
     );
   }
   agent.destroy();
+  const commit = commitRates(counters0, await commitCounters(server.port));
   const peakRssMiB = server.peakRssMiB();
-  log(`  ${ph.encoding} @${ph.concurrency}: server peak RSS ${peakRssMiB.toFixed(0)} MiB (${peakReset ? 'this phase' : 'since server start'})`);
-  return { spansPerSec: median(rates), p50: median(p50s), p99: median(p99s), cpuUsPerSpan: median(cpus), peakRssMiB };
+  log(`  ${ph.encoding} @${ph.concurrency}: server peak RSS ${peakRssMiB.toFixed(0)} MiB (${peakReset ? 'this phase' : 'since server start'}); ${fmtCommit(commit)}`);
+  return { spansPerSec: median(rates), p50: median(p50s), p99: median(p99s), cpuUsPerSpan: median(cpus), peakRssMiB, commit };
 }
 
 interface ScrapeFigures {
@@ -215,32 +229,52 @@ async function main(): Promise<void> {
   let server: ServerChild | undefined;
   const profDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
   const cpuProfDir = (name: string) => (profDir ? (mkdirSync(path.join(profDir, name), { recursive: true }), path.join(profDir, name)) : undefined);
-  const low: E2eFigures[] = [];
+  let sdkNull: SdkFigures;
+  let sdkBw: SdkFigures;
+  let light: LatencyFigures;
+  let protoLow: E2eFigures;
   let proto: E2eFigures;
+  let jsonLow: E2eFigures;
   let json: E2eFigures;
   let scrape: ScrapeFigures;
-  let evalFigures: EvalFigure[];
+  let evalFigures: EvalFigure[] = [];
   let replay: ReplayFigure;
   let consoleFigures: ConsoleFigures;
+  const sink = await startNullSink();
   cleanup = async () => {
+    await sink.stop();
     await server?.stop();
     await infra?.stop();
   };
   try {
     infra = await startDatabase();
     log(
+      `\nOne OpenTelemetry JS SDK at defaults (BatchSpanProcessor queue 2,048, batches of 512, one export in flight; OTLP proto exporter) ` +
+        `in this process, offering ${fmtInt(SDK.spansPerSec)} spans/s for ${SDK.seconds} s:`,
+    );
+    log(`  to a null HTTP receiver (own process, reads the body, answers 200):`);
+    sdkNull = await sdkRun(sink.port, SDK.spansPerSec, SDK.seconds, false, log);
+    await sink.stop();
+    log(
       '\nEnd to end: server = child process `node dist/src/main.js` (defaults, LOG_LEVEL=error) on the embedded PostgreSQL, ' +
-        'one per encoding; load generator = this process, keep-alive, closed loop; the three share the cores.',
+        'one per encoding; load generator = this process, keep-alive; the three share the cores.',
     );
     server = await startServer({ databaseUrl: infra.url, cpuProfDir: cpuProfDir('protobuf') });
-    for (const c of LOW_CONCURRENCY) {
-      low.push(await e2eRounds(server, bodies, { encoding: 'protobuf', concurrency: c, warmup: c, requests: c * 10, rounds: 3 }));
-    }
+    log(`  the same SDK to Burnwatch:`);
+    sdkBw = await sdkRun(server.port, SDK.spansPerSec, SDK.seconds, true, log);
+    log(`  SDK → Burnwatch: ${fmtCommit(sdkBw.commit!)}`);
+    light = await lightLoad(server.port, bodies.protobuf, SPANS_PER_BODY, LIGHT.spansPerSec, LIGHT.requests);
+    log(
+      `  light load, one exporter, ${SPANS_PER_BODY}-span requests at ${fmtInt(LIGHT.spansPerSec)} spans/s: ${light.ok}/${light.requests} ok, ` +
+        `p50 ${fmtMs(light.p50)}, p99 ${fmtMs(light.p99)}, max ${fmtMs(light.max)}`,
+    );
+    protoLow = await e2eRounds(server, bodies, { encoding: 'protobuf', concurrency: LOW, ...E2E.protobufLow, rounds: ROUNDS });
     proto = await e2eRounds(server, bodies, { encoding: 'protobuf', concurrency: CONCURRENCY, ...E2E.protobuf, rounds: ROUNDS });
     await server.stop();
     if (profDir) printProfile(path.join(profDir, 'protobuf'), 'protobuf');
 
     server = await startServer({ databaseUrl: infra.url, cpuProfDir: cpuProfDir('json') });
+    jsonLow = await e2eRounds(server, bodies, { encoding: 'json', concurrency: LOW, ...E2E.jsonLow, rounds: ROUNDS });
     json = await e2eRounds(server, bodies, { encoding: 'json', concurrency: CONCURRENCY, ...E2E.json, rounds: ROUNDS });
     await server.stop();
     if (profDir) printProfile(path.join(profDir, 'json'), 'JSON');
@@ -251,8 +285,10 @@ async function main(): Promise<void> {
     scrape = await scrapeRounds(server);
     await server.stop();
 
-    log('\nEvaluation ticks (issue 4): window sums, pure core and stored snapshots, in this process on the same database:');
-    evalFigures = await runEvaluationBench(infra.url);
+    if (EVAL) {
+      log('\nEvaluation ticks (issue 4): window sums, pure core and stored snapshots, in this process on the same database:');
+      evalFigures = await runEvaluationBench(infra.url);
+    }
 
     log('\nReplay (issue 13): one 30-day SLO replayed minute by minute over 30 days of its stored rows, in this process:');
     replay = await runReplayBench(infra.url);
@@ -263,14 +299,29 @@ async function main(): Promise<void> {
     await cleanup();
   }
 
+  const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)}%`;
+  const sdkFig = (f: SdkFigures) => `${fmtInt(f.exported)}/${fmtInt(f.offered)}, ${fmtInt(f.dropped + f.failed)} lost`;
   const rows: [string, string, string, number | undefined][] = [
-    [`protobuf e2e spans/s @${CONCURRENCY}`, fmtInt(proto.spansPerSec), '>= 200,000', proto.spansPerSec / 200_000],
+    [`SDK ${fmtInt(SDK.spansPerSec)}/s ${SDK.seconds}s → null sink`, sdkFig(sdkNull), 'none lost', undefined],
+    [`SDK ${fmtInt(SDK.spansPerSec)}/s ${SDK.seconds}s → Burnwatch`, sdkFig(sdkBw), 'none lost', sdkBw.exported / sdkBw.offered],
+    ['  Burnwatch /metrics accepted', `${fmtInt(sdkBw.acceptedByServer ?? NaN)} (${pct(sdkBw.acceptedByServer ?? NaN, sdkBw.offered)})`, '= offered', (sdkBw.acceptedByServer ?? NaN) / sdkBw.offered],
+    [`  commits at ${fmtInt(SDK.spansPerSec)} spans/s`, `${sdkBw.commit!.commitsPerSec.toFixed(0)}/s, ${fmtInt(sdkBw.commit!.rowsPerSec)} rows/s`, '', undefined],
+    [`light load p50 / p99 (${fmtInt(LIGHT.spansPerSec)} sp/s)`, `${fmtMs(light.p50)} / ${fmtMs(light.p99)}`, '<= 15 / 50 ms', Math.max(light.p50 / 15, light.p99 / 50)],
+    [`protobuf e2e spans/s @${LOW}`, fmtInt(protoLow.spansPerSec), '>= 200,000', protoLow.spansPerSec / 200_000],
+    [`  RSS, p50 / p99 @${LOW}`, `${protoLow.peakRssMiB.toFixed(0)} MiB, ${fmtMs(protoLow.p50)} / ${fmtMs(protoLow.p99)}`, '', undefined],
+    [`  commits @${LOW}`, `${protoLow.commit.commitsPerSec.toFixed(0)}/s, ${fmtInt(protoLow.commit.rowsPerSec)} rows/s`, '', undefined],
+    [`protobuf e2e spans/s @${CONCURRENCY}`, fmtInt(proto.spansPerSec), '', undefined],
+    [`  RSS, p50 / p99 @${CONCURRENCY}`, `${proto.peakRssMiB.toFixed(0)} MiB, ${fmtMs(proto.p50)} / ${fmtMs(proto.p99)}`, '', undefined],
+    [`  commits @${CONCURRENCY}`, `${proto.commit.commitsPerSec.toFixed(0)}/s, ${fmtInt(proto.commit.rowsPerSec)} rows/s`, '', undefined],
+    [`JSON e2e spans/s @${LOW}`, fmtInt(jsonLow.spansPerSec), '>= 100,000', jsonLow.spansPerSec / 100_000],
+    [`  RSS, p50 / p99 @${LOW}`, `${jsonLow.peakRssMiB.toFixed(0)} MiB, ${fmtMs(jsonLow.p50)} / ${fmtMs(jsonLow.p99)}`, '', undefined],
     [`JSON e2e spans/s @${CONCURRENCY}`, fmtInt(json.spansPerSec), '>= 100,000', json.spansPerSec / 100_000],
+    [`  RSS, p50 / p99 @${CONCURRENCY}`, `${json.peakRssMiB.toFixed(0)} MiB, ${fmtMs(json.p50)} / ${fmtMs(json.p99)}`, '', undefined],
     ['reader-only protobuf spans/s', fmtInt(readerProto), '>= 1,000,000', readerProto / 1_000_000],
-    [`/metrics scrape (${fmtInt(scrape.series)} series)`, fmtMs(scrape.ms), '<= 250 ms', scrape.ms / 250],
-    ['e2e / reader-only (protobuf)', proto.spansPerSec && readerProto ? (proto.spansPerSec / readerProto).toFixed(3) : 'n/a', '', undefined],
     ['reader-only JSON spans/s', fmtInt(readerJson), '', undefined],
-    ...evalRows(evalFigures),
+    ['e2e / reader-only (protobuf @16)', protoLow.spansPerSec && readerProto ? (protoLow.spansPerSec / readerProto).toFixed(3) : 'n/a', '', undefined],
+    ['server CPU µs/span protobuf / JSON', `${protoLow.cpuUsPerSpan.toFixed(2)} / ${jsonLow.cpuUsPerSpan.toFixed(2)} (@${LOW})`, '', undefined],
+    [`/metrics scrape (${fmtInt(scrape.series)} series)`, fmtMs(scrape.ms), '<= 250 ms', scrape.ms / 250],
     ['replay 30 d minute by minute (1 SLO)', `${fmtMs(replay.loadMs + replay.replayMs)} (load ${fmtMs(replay.loadMs)})`, '< 2,000 ms', (replay.loadMs + replay.replayMs) / 2000],
     [
       `console list, ${consoleFigures.slos} SLOs, to rows`,
@@ -279,26 +330,18 @@ async function main(): Promise<void> {
       consoleFigures.renderMs === null ? undefined : consoleFigures.renderMs / 1000,
     ],
     ['/slos/summary cold / warm', `${fmtMs(consoleFigures.summaryColdMs)} / ${fmtMs(consoleFigures.summaryWarmMs)}`, '', undefined],
-    [`protobuf p50 / p99 @${CONCURRENCY}`, `${fmtMs(proto.p50)} / ${fmtMs(proto.p99)}`, '', undefined],
-    [`JSON p50 / p99 @${CONCURRENCY}`, `${fmtMs(json.p50)} / ${fmtMs(json.p99)}`, '', undefined],
     ['/metrics server CPU per scrape', `${scrape.cpuMs.toFixed(0)} ms (${(scrape.bytes / 1e6).toFixed(1)} MB)`, '', undefined],
-    ['server CPU µs/span protobuf / JSON', `${proto.cpuUsPerSpan.toFixed(2)} / ${json.cpuUsPerSpan.toFixed(2)}`, '', undefined],
-    ['server peak RSS protobuf / JSON', `${proto.peakRssMiB.toFixed(0)} / ${json.peakRssMiB.toFixed(0)} MiB`, '', undefined],
-    ...LOW_CONCURRENCY.map((c, i): [string, string, string, undefined] => [
-      `protobuf e2e spans/s @${c}`,
-      `${fmtInt(low[i].spansPerSec)} (p50 ${fmtMs(low[i].p50)})`,
-      `cap ${fmtInt((c * SPANS_PER_BODY) / 0.2)}`,
-      undefined,
-    ]),
+    ...evalRows(evalFigures),
   ];
-  const w = [34, 26, 13, 13];
+  const w = [36, 30, 14, 13];
   const line = (c: string[]) => c.map((s, i) => s.padEnd(w[i])).join(' ').trimEnd();
-  log(`\nSummary (@N = N requests in flight; ${SPANS_PER_BODY} spans/request; medians of ${ROUNDS} rounds, @16/@64 of 3; /metrics: median of ${SCRAPE.scrapes})`);
+  log(`\nSummary (@N = N requests in flight, closed loop; ${SPANS_PER_BODY} spans/request; medians of ${ROUNDS} rounds; /metrics: median of ${SCRAPE.scrapes})`);
   log(line(['metric', 'figure', 'target', 'figure/target']));
   log(line(w.map((n) => '-'.repeat(n))));
   for (const [name, fig, target, ratio] of rows) log(line([name, fig, target, ratio === undefined ? '' : ratio.toFixed(2)]));
-  log('figure/target >= 1 meets a throughput target, <= 1 the scrape target. "cap": in-flight × 512 / FLUSH_INTERVAL_MS (200 ms),');
-  log(`the most a closed-loop client with that many requests in flight can get through the group commit. Load average now ${loadavg()}.`);
+  log('figure/target >= 1 meets a throughput or count target, <= 1 a latency or scrape target. SDK rows: spans exported/offered;');
+  log('"lost" = dropped by the SDK (queue full) + failed exports. RSS = server peak RSS (VmHWM) over that phase.');
+  log(`Load average now ${loadavg()}.`);
 }
 
 main().then(

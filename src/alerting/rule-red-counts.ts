@@ -38,7 +38,7 @@ export async function loadRuleCounts(
     if (withHistogram) {
       const buckets: { k: string; n: number }[] = await m.query(
         `SELECT b.key AS k, SUM(b.value::double precision) AS n
-         FROM ${table} r JOIN series s ON s.id = r.series_id, jsonb_each_text(r.hist) b WHERE ${where} GROUP BY b.key`,
+         FROM ${table} r JOIN series s ON s.id = r.series_id, bw_hist_entries(r.hist_lo, r.hist_n, r.hist_z) b WHERE ${where} GROUP BY b.key`,
         p,
       );
       histogram = histogramFromStored(Object.fromEntries(buckets.map((b) => [b.k, Number(b.n)])));

@@ -96,7 +96,7 @@ export const ENV = {
   },
   FLUSH_INTERVAL_MS: {
     name: 'FLUSH_INTERVAL_MS',
-    doc: 'Group commit interval: spans are written in one transaction this often.',
+    doc: 'Upper bound on how long received spans linger before their group commit starts; commits normally start as soon as the database is free.',
     default: '200',
     parse: int(10, 60000),
   },

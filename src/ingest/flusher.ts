@@ -22,27 +22,44 @@ export interface Batch {
 /** Series with no span for this long free their slot under the per-service limit. */
 const SERIES_IDLE_MS = 30 * 60_000;
 
-/** Early flush once a batch holds this many (series, minute) cells, to bound memory between ticks. */
+/** A batch holding this many (series, minute) cells is closed at once, to bound one transaction's size and memory. */
 const MAX_CELLS_PER_BATCH = 50_000;
 
 /**
- * Flusher is the group commit. Requests add their spans to the open batch
- * and wait on its `committed` promise; every FLUSH_INTERVAL_MS the batch is
- * closed and written in one transaction. A request is answered 200 only
- * after that commit; if it fails, every request of the batch gets 503 and
- * the batch is dropped — the clients retry, so what was acknowledged is
- * exactly what is stored.
+ * Flusher is the group commit, in the manner of PostgreSQL's WAL group
+ * commit: no timer decides when spans are written. When a request adds
+ * spans and no commit is running, the open batch is closed and committed at
+ * once (after the current event-loop turn, so requests decoded in the same
+ * turn share it); while a commit runs, the next batch gathers whatever
+ * arrives and goes the moment the previous commit ends. At light load a
+ * request therefore waits for one commit (a few ms); under heavy load
+ * batches grow by themselves and commits stay back to back, never
+ * overlapping, so the database sees one writer per process.
+ *
+ * Why not a timer: real SDKs export one batch at a time, so the ack latency
+ * is their throughput; a 200 ms timer capped one OpenTelemetry SDK at
+ * 512 spans / 0.2 s and made it drop the rest.
+ *
+ * FLUSH_INTERVAL_MS only bounds lingering: a safety net that closes an open
+ * batch no commit picked up in that time. A request is answered 200 only
+ * after its batch committed; if the commit fails, every request of the
+ * batch gets 503 and the batch is dropped — the clients retry, so what was
+ * acknowledged is exactly what is stored.
  */
 @Injectable()
 export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Flusher');
   readonly registry: SeriesRegistry;
   private open: Batch;
-  private committing: Promise<void> = Promise.resolve();
+  /** Batches closed early for size, waiting their turn in arrival order. */
+  private readonly sealed: Batch[] = [];
+  /** The commit running now, if any; at most one at a time. */
+  private running: Promise<void> | undefined;
+  /** A commit of the open batch is scheduled for the end of this event-loop turn. */
+  private scheduled = false;
   private inflightSpans = 0;
   private timer: NodeJS.Timeout | undefined;
   private evictTimer: NodeJS.Timeout | undefined;
-  private closed = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -56,7 +73,9 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.flush(), this.config.ingest.flushIntervalMs);
+    // Safety net only: commits are started by track() and by the end of the previous commit.
+    this.timer = setInterval(() => this.kick(), this.config.ingest.flushIntervalMs);
+    this.timer.unref();
     // Without eviction a service that once hit its series limit would send every
     // later new series (a new route) to overflow until the process restarts.
     this.evictTimer = setInterval(() => {
@@ -66,9 +85,8 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
     this.evictTimer.unref();
   }
 
-  /** Stops the timer after the HTTP server closed, then commits what is left. */
+  /** Stops the timers after the HTTP server closed, then commits what is left. */
   async onApplicationShutdown(): Promise<void> {
-    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     if (this.evictTimer) clearInterval(this.evictTimer);
     await this.flush();
@@ -84,23 +102,58 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
     return this.inflightSpans;
   }
 
-  /** track records `n` spans added to `batch`, and flushes early if the batch grew large. */
+  /** track records `n` spans added to `batch` and makes sure a commit will pick them up. */
   track(batch: Batch, n: number): Promise<void> {
     batch.spans += n;
     this.inflightSpans += n;
     this.metrics.inflight.set(this.inflightSpans);
-    if (batch.aggregator.cellCount >= MAX_CELLS_PER_BATCH) void this.flush();
-    if (this.closed) void this.flush();
+    // A big batch is closed now even if a commit runs, so one batch's memory
+    // (and one transaction's size) stays bounded; it commits right after.
+    if (batch.aggregator.cellCount >= MAX_CELLS_PER_BATCH && batch === this.open) {
+      this.sealed.push(batch);
+      this.open = this.newBatch();
+    }
+    this.kick();
     return batch.committed;
   }
 
-  /** flush closes the open batch and commits it after any commit already running. */
-  flush(): Promise<void> {
-    const batch = this.open;
-    if (batch.spans === 0) return this.committing;
-    this.open = this.newBatch();
-    this.committing = this.committing.then(() => this.commit(batch));
-    return this.committing;
+  /** flush commits everything received so far and resolves when that is done (shutdown, tests). */
+  async flush(): Promise<void> {
+    while (this.running || this.open.spans > 0 || this.sealed.length > 0) {
+      if (!this.running) this.startNext();
+      await this.running?.catch(() => undefined);
+    }
+  }
+
+  /**
+   * kick schedules a commit when the database is free. setImmediate, not
+   * process.nextTick: it runs after the I/O callbacks of this turn, so all
+   * requests whose bodies arrived together join one batch.
+   */
+  private kick(): void {
+    if (this.running || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.running) this.startNext();
+    });
+  }
+
+  /** startNext commits the oldest sealed batch, else the open one, if it holds spans. */
+  private startNext(): void {
+    let batch: Batch | undefined;
+    if (this.sealed.length > 0) batch = this.sealed.shift();
+    else if (this.open.spans > 0) {
+      batch = this.open;
+      this.open = this.newBatch();
+    }
+    if (!batch) return;
+    const run = this.commit(batch).finally(() => {
+      this.running = undefined;
+      // The next batch goes the moment this one ends.
+      if (this.sealed.length > 0 || this.open.spans > 0) this.startNext();
+    });
+    this.running = run;
   }
 
   private async commit(batch: Batch): Promise<void> {
@@ -108,12 +161,18 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
     const started = process.hrtime.bigint();
     try {
       const sli = batch.sli.drain();
+      const redHours = rollUp(drained.red, HOUR_MS);
+      const sliHours = rollUpSli(sli, HOUR_MS);
       // RED rows and SLO counts commit together: an SLO never counts a span the RED tables lost.
-      await this.repository.write(drained.red, rollUp(drained.red, HOUR_MS), async (m) => {
-        await this.sliRepository.write(m, 'sli_minute', sli);
-        await this.sliRepository.write(m, 'sli_hour', rollUpSli(sli, HOUR_MS));
-      });
+      await this.repository.write(drained.red, redHours, [
+        this.sliRepository.upsert('sli_minute', sli),
+        this.sliRepository.upsert('sli_hour', sliHours),
+      ]);
       this.metrics.flushDuration.observe({ outcome: 'ok' }, seconds(started));
+      this.metrics.flushRows.inc({ table: 'red_minute' }, drained.red.length);
+      this.metrics.flushRows.inc({ table: 'red_hour' }, redHours.length);
+      this.metrics.flushRows.inc({ table: 'sli_minute' }, sli.length);
+      this.metrics.flushRows.inc({ table: 'sli_hour' }, sliHours.length);
       this.spanMetrics.add(drained.red);
       for (const [service, n] of Object.entries(drained.overflowSpansByService)) this.metrics.overflow.inc({ service }, n);
       this.metrics.activeSeries.set(this.registry.size);

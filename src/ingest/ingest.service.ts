@@ -98,10 +98,14 @@ export class IngestService {
       this.metrics.rejected.inc({ reason }, n);
       rejected += n;
     }
+    const accepted = spans.length - rejected;
+    // The spans are in the batch now; nothing below the await may hold them,
+    // so a request waiting for its commit keeps a few numbers, not 512 decoded spans.
+    spans = [];
     if (counted > 0) await this.flusher.track(batch, counted);
-    this.metrics.accepted.inc({ protocol }, spans.length - rejected);
+    this.metrics.accepted.inc({ protocol }, accepted);
     return {
-      accepted: spans.length - rejected,
+      accepted,
       rejected,
       message: [...reasons].map(([r, n]) => `${n} span(s): ${REASON_TEXT[r] ?? r}`).join('; '),
     };

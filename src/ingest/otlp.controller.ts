@@ -41,9 +41,9 @@ export class OtlpController {
       req.resume();
       throw unsupportedMediaType('Content-Type must be application/x-protobuf or application/json');
     }
-    const body = await readBody(req, this.config.ingest.maxBodyBytes);
-    const spans = decode(body, encoding, this.ingest);
-    const outcome = await this.ingest.ingest(spans, `otlp_${encoding}`, Date.now());
+    // Decoded spans go straight into ingest: no local keeps them (or the body)
+    // alive while the request waits for its commit.
+    const outcome = await this.ingest.ingest(decode(await readBody(req, this.config.ingest.maxBodyBytes), encoding, this.ingest), `otlp_${encoding}`, Date.now());
     if (encoding === 'protobuf') {
       res.status(200).type('application/x-protobuf').send(traceResponseProto(outcome.rejected, outcome.message));
     } else {

@@ -1,13 +1,45 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { joinUpserts, type UpsertStatement } from '../database/upsert-statement.js';
 import type { RedRow } from './aggregate/aggregator.js';
 import type { HistogramJson } from '../kernel/log-histogram.js';
 
-/** The stored histogram is a flat jsonb map bucket index -> count ('z' = zero bucket), so SQL can merge it by key. */
-export function histogramToStored(h: HistogramJson): Record<string, number> {
-  return h.z ? { ...h.b, z: h.z } : { ...h.b };
+interface PgClient {
+  query(q: { name: string; text: string; values: unknown[] }): Promise<unknown>;
+  on(event: 'error', listener: (e: unknown) => void): void;
+  removeListener(event: 'error', listener: (e: unknown) => void): void;
 }
 
+/** A histogram as stored: counts of buckets lo, lo+1, … (dense, zeros inside) and the zero bucket. */
+export interface DenseHistogram {
+  lo: number;
+  n: number[];
+  z: number;
+}
+
+/**
+ * histogramToDense lays the sparse buckets out from the lowest index: the
+ * database adds two such arrays element-wise, far cheaper than merging jsonb
+ * maps by key. A log-bucket histogram spans a bounded range (about 58
+ * buckets per decade at 2% accuracy), so the arrays stay small.
+ */
+export function histogramToDense(h: HistogramJson): DenseHistogram {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const k in h.b) {
+    const i = Number(k);
+    if (i < lo) lo = i;
+    if (i > hi) hi = i;
+  }
+  if (lo > hi) return { lo: 0, n: [], z: h.z };
+  const n = new Array<number>(hi - lo + 1).fill(0);
+  for (const k in h.b) n[Number(k) - lo] = h.b[k];
+  return { lo, n, z: h.z };
+}
+
+/** Readers sum bucket rows from bw_hist_entries (index or 'z' -> count) into this map form. */
 export function histogramFromStored(stored: Record<string, number | string>): HistogramJson {
   const b: Record<string, number> = {};
   let z = 0;
@@ -21,8 +53,8 @@ export function histogramFromStored(stored: Record<string, number | string>): Hi
 /**
  * RedRepository writes RED rows with additive upserts: every replica adds its
  * counts to the same (series, bucket) row, so totals are exact however many
- * processes ingest. Series ids are cached only after a commit succeeded, so a
- * rolled-back transaction can never leave the cache pointing at a missing row.
+ * processes ingest. Series ids are cached only after the whole write
+ * succeeded, so a failed write never leaves the cache pointing at a missing row.
  */
 @Injectable()
 export class RedRepository {
@@ -30,23 +62,56 @@ export class RedRepository {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** write stores minute rows and their hour roll-ups in one transaction. */
-  async write(minuteRows: RedRow[], hourRows: RedRow[], extra?: (m: EntityManager) => Promise<void>): Promise<void> {
-    if (minuteRows.length === 0) {
-      if (extra) await this.dataSource.transaction(extra);
-      return;
-    }
+  /**
+   * write stores minute rows, their hour roll-ups and the `extra` upserts
+   * (SLO counts) atomically. When every series id is known (the steady
+   * state) it is one SQL statement — one round trip and one commit, the
+   * cheapest a group commit can be, which matters now that commits run back
+   * to back. A batch with new series first inserts those in a transaction of
+   * their own: a series row without counts is harmless if the counts fail.
+   */
+  async write(minuteRows: RedRow[], hourRows: RedRow[], extra: readonly (UpsertStatement | undefined)[] = []): Promise<void> {
     const fresh = new Map<string, number>();
-    await this.dataSource.transaction(async (m) => {
-      const ids = await this.resolveSeries(m, minuteRows, fresh);
-      await this.upsert(m, 'red_minute', minuteRows, ids);
-      await this.upsert(m, 'red_hour', hourRows, ids);
-      if (extra) await extra(m);
-    });
+    const ids = await this.seriesIdsFor(minuteRows, fresh);
+    const statements = [
+      this.upsert('red_minute', minuteRows, ids),
+      this.upsert('red_hour', hourRows, ids),
+      ...extra,
+    ].filter((s): s is UpsertStatement => s !== undefined);
+    if (statements.length > 0) {
+      const { sql, params } = joinUpserts(statements);
+      await this.prepared(sql, params);
+    }
     for (const [k, v] of fresh) this.seriesIds.set(k, v);
   }
 
-  private async resolveSeries(m: EntityManager, rows: RedRow[], fresh: Map<string, number>): Promise<Map<string, number>> {
+  /**
+   * prepared runs `sql` as a named prepared statement on a pooled connection:
+   * planning a statement of four upserts costs about as much as executing it
+   * for a small batch, and there are only a few distinct texts (which tables
+   * a batch touches), so each connection plans each once.
+   */
+  private async prepared(sql: string, params: unknown[]): Promise<void> {
+    const driver = this.dataSource.driver as PostgresDriver;
+    const [client, release] = (await driver.obtainMasterConnection()) as [PgClient, (err?: unknown) => void];
+    // A checked-out client has no pool listener: without ours, a connection the
+    // server terminates would emit an unhandled 'error' and crash the process.
+    let broken: unknown;
+    const onError = (e: unknown) => (broken = e);
+    client.on('error', onError);
+    try {
+      await client.query({ name: `bw_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, text: sql, values: params });
+    } catch (e) {
+      broken ??= e;
+      throw e;
+    } finally {
+      client.removeListener('error', onError);
+      // A failed connection (database restarted, terminated) must not go back to the pool.
+      release(broken);
+    }
+  }
+
+  private async seriesIdsFor(rows: RedRow[], fresh: Map<string, number>): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
     const missing = new Map<string, RedRow>();
     for (const r of rows) {
@@ -57,7 +122,7 @@ export class RedRepository {
     if (missing.size === 0) return ids;
     const list = [...missing.values()].sort((a, b) => (a.seriesKey < b.seriesKey ? -1 : 1));
     // DO UPDATE (a no-op write) makes RETURNING yield ids of rows that already existed too.
-    const result: { id: string; series_key: string }[] = await m.query(
+    const result: { id: string; series_key: string }[] = await this.dataSource.query(
       `INSERT INTO series (series_key, service, span_name, span_kind, dims, overflow)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::boolean[])
        ON CONFLICT (series_key) DO UPDATE SET series_key = excluded.series_key
@@ -78,36 +143,33 @@ export class RedRepository {
     return ids;
   }
 
-  private async upsert(m: EntityManager, table: 'red_minute' | 'red_hour', rows: RedRow[], ids: Map<string, number>): Promise<void> {
-    if (rows.length === 0) return;
+  private upsert(table: 'red_minute' | 'red_hour', rows: RedRow[], ids: Map<string, number>): UpsertStatement | undefined {
+    if (rows.length === 0) return undefined;
     // Lock rows in one global order (series id, bucket) so concurrent flushes
     // from several replicas cannot deadlock each other.
     const sorted = rows
       .map((r) => ({ r, id: ids.get(r.seriesKey)! }))
       .sort((a, b) => a.id - b.id || a.r.minuteMs - b.r.minuteMs);
-    await m.query(
-      `INSERT INTO ${table} (series_id, bucket, calls, errors, duration_sum_ms, hist, prom_buckets, exemplars)
-       SELECT id, to_timestamp(ms / 1000.0), calls, errors, dur, hist, pb::double precision[], ex
-       FROM unnest($1::bigint[], $2::double precision[], $3::double precision[], $4::double precision[],
-                   $5::double precision[], $6::jsonb[], $7::text[], $8::jsonb[])
-            AS t(id, ms, calls, errors, dur, hist, pb, ex)
+    const hists = sorted.map((s) => histogramToDense(s.r.histogram));
+    return (p) =>
+      `INSERT INTO ${table} (series_id, bucket, calls, errors, duration_sum_ms, hist_lo, hist_n, hist_z, prom_buckets, exemplars)
+       SELECT id, to_timestamp(ms / 1000.0), calls, errors, dur, lo, n::double precision[], z, pb::double precision[], ex
+       FROM unnest(${p(sorted.map((s) => s.id))}::bigint[], ${p(sorted.map((s) => s.r.minuteMs))}::double precision[],
+                   ${p(sorted.map((s) => s.r.calls))}::double precision[], ${p(sorted.map((s) => s.r.errors))}::double precision[],
+                   ${p(sorted.map((s) => s.r.durationSumMs))}::double precision[],
+                   ${p(hists.map((h) => h.lo))}::integer[], ${p(hists.map((h) => `{${h.n.join(',')}}`))}::text[],
+                   ${p(hists.map((h) => h.z))}::double precision[],
+                   ${p(sorted.map((s) => `{${s.r.promBuckets.join(',')}}`))}::text[],
+                   ${p(sorted.map((s) => JSON.stringify(s.r.exemplars)))}::jsonb[])
+            AS t(id, ms, calls, errors, dur, lo, n, z, pb, ex)
        ON CONFLICT (series_id, bucket) DO UPDATE SET
          calls = ${table}.calls + excluded.calls,
          errors = ${table}.errors + excluded.errors,
          duration_sum_ms = ${table}.duration_sum_ms + excluded.duration_sum_ms,
-         hist = bw_hist_merge(${table}.hist, excluded.hist),
+         hist_lo = bw_dense_lo(${table}.hist_lo, ${table}.hist_n, excluded.hist_lo, excluded.hist_n),
+         hist_n = bw_dense_add(${table}.hist_lo, ${table}.hist_n, excluded.hist_lo, excluded.hist_n),
+         hist_z = ${table}.hist_z + excluded.hist_z,
          prom_buckets = bw_array_add(${table}.prom_buckets, excluded.prom_buckets),
-         exemplars = bw_exemplars_merge(${table}.exemplars, excluded.exemplars)`,
-      [
-        sorted.map((s) => s.id),
-        sorted.map((s) => s.r.minuteMs),
-        sorted.map((s) => s.r.calls),
-        sorted.map((s) => s.r.errors),
-        sorted.map((s) => s.r.durationSumMs),
-        sorted.map((s) => JSON.stringify(histogramToStored(s.r.histogram))),
-        sorted.map((s) => `{${s.r.promBuckets.join(',')}}`),
-        sorted.map((s) => JSON.stringify(s.r.exemplars)),
-      ],
-    );
+         exemplars = bw_exemplars_merge(${table}.exemplars, excluded.exemplars)`;
   }
 }

@@ -33,7 +33,7 @@ export class RedQueryRepository {
     const p = (v: unknown) => (params.push(v), `$${params.length}`);
     const parts = ranges.map(
       (r) =>
-        `SELECT series_id, calls, errors, duration_sum_ms, hist, exemplars FROM ${r.table}
+        `SELECT series_id, calls, errors, duration_sum_ms, hist_lo, hist_n, hist_z, exemplars FROM ${r.table}
          WHERE bucket >= to_timestamp(${p(r.from / 1000)}) AND bucket < to_timestamp(${p(r.to / 1000)})`,
     );
     const keyCols = groupBy === 'service' ? 's.service' : 's.service, s.span_name, s.span_kind';
@@ -55,7 +55,7 @@ export class RedQueryRepository {
          FROM joined GROUP BY ${keyCols.replace(/s\./g, '')}),
        buckets AS (
          SELECT ARRAY[${keyCols.replace(/s\./g, '')}] AS key, b.key AS idx, SUM(b.value::double precision) AS n
-         FROM joined, jsonb_each_text(joined.hist) b
+         FROM joined, bw_hist_entries(joined.hist_lo, joined.hist_n, joined.hist_z) b
          GROUP BY ${keyCols.replace(/s\./g, '')}, b.key),
        hists AS (SELECT key, jsonb_object_agg(idx, n) AS hist FROM buckets GROUP BY key)
        SELECT t.key, t.calls, t.errors, t.dur, h.hist, t.ex FROM totals t LEFT JOIN hists h ON h.key = t.key

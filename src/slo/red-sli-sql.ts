@@ -27,7 +27,7 @@ export function redSliSql(spec: SloSpec, params: unknown[]): RedSliSql {
     good = 'r.calls - r.errors';
   } else {
     const maxIndex = bucketIndex(spec.indicator.thresholdMs);
-    const fast = `(SELECT COALESCE(SUM(value::double precision), 0) FROM jsonb_each_text(r.hist)
+    const fast = `(SELECT COALESCE(SUM(value::double precision), 0) FROM bw_hist_entries(r.hist_lo, r.hist_n, r.hist_z)
                    WHERE key = 'z' OR key::int <= $${params.push(maxIndex)})`;
     // Errors are not split by duration in RED rows: assume they spread like the rest.
     good = spec.indicator.requireSuccess ? `${fast} * CASE WHEN r.calls > 0 THEN (r.calls - r.errors) / r.calls ELSE 0 END` : fast;

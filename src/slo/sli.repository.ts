@@ -4,6 +4,7 @@ import type { EventCounts } from '../evaluation/burn-rate.js';
 import type { Range } from '../kernel/minute-ranges.js';
 import type { WindowCounts } from '../evaluation/slo-evaluator.js';
 import type { SliRow } from './sli-accumulator.js';
+import type { UpsertStatement } from '../database/upsert-statement.js';
 import { storedParts, type StoredPart } from '../kernel/stored-ranges.js';
 
 type Table = 'sli_minute' | 'sli_hour';
@@ -17,15 +18,19 @@ type Table = 'sli_minute' | 'sli_hour';
 export class SliRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async write(m: EntityManager, table: Table, rows: readonly SliRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await m.query(
+  /**
+   * upsert is the additive upsert of `rows` into `table`, as a statement the
+   * ingest group commit runs together with its RED rows (one statement, one
+   * round trip: see RedRepository.write).
+   */
+  upsert(table: Table, rows: readonly SliRow[]): UpsertStatement | undefined {
+    if (rows.length === 0) return undefined;
+    return (param) =>
       `INSERT INTO ${table} (slo_id, bucket, good, total)
        SELECT id, to_timestamp(ms / 1000.0), good, total
-       FROM unnest($1::uuid[], $2::double precision[], $3::double precision[], $4::double precision[]) AS t(id, ms, good, total)
-       ON CONFLICT (slo_id, bucket) DO UPDATE SET good = ${table}.good + excluded.good, total = ${table}.total + excluded.total`,
-      [rows.map((r) => r.sloId), rows.map((r) => r.minuteMs), rows.map((r) => r.good), rows.map((r) => r.total)],
-    );
+       FROM unnest(${param(rows.map((r) => r.sloId))}::uuid[], ${param(rows.map((r) => r.minuteMs))}::double precision[],
+                   ${param(rows.map((r) => r.good))}::double precision[], ${param(rows.map((r) => r.total))}::double precision[]) AS t(id, ms, good, total)
+       ON CONFLICT (slo_id, bucket) DO UPDATE SET good = ${table}.good + excluded.good, total = ${table}.total + excluded.total`;
   }
 
   /**
