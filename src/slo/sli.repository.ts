@@ -23,7 +23,7 @@ export class SliRepository {
       `INSERT INTO ${table} (slo_id, bucket, good, total)
        SELECT id, to_timestamp(ms / 1000.0), good, total
        FROM unnest($1::uuid[], $2::double precision[], $3::double precision[], $4::double precision[]) AS t(id, ms, good, total)
-       ON CONFLICT (slo_id, bucket) DO UPDATE SET good = ${table}.good + excluded.good, total = ${table}.total + excluded.total`,
+       ON CONFLICT (slo_id, bucket) DO UPDATE SET good = ${table}.good + excluded.good, total = ${table}.total + excluded.total, changed_xid = pg_current_xact_id()`,
       [rows.map((r) => r.sloId), rows.map((r) => r.minuteMs), rows.map((r) => r.good), rows.map((r) => r.total)],
     );
   }

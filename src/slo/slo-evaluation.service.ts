@@ -3,7 +3,9 @@ import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { minuteHorizon, RangeRecorder } from './stored-ranges.js';
 import { DataSource, EntityManager } from 'typeorm';
 import { evaluateSlo, type SloStatus } from '../evaluation/slo-evaluator.js';
-import { evaluationEnd } from '../evaluation/minute-ranges.js';
+import { evaluationEnd, type Range } from '../evaluation/minute-ranges.js';
+import type { WindowCounts } from '../evaluation/slo-evaluator.js';
+import { SliWindowCache } from './sli-window-cache.js';
 import { SliRepository } from './sli.repository.js';
 import { toDefinition } from './slo-definition.js';
 import { SloMetrics } from './slo-metrics.js';
@@ -37,6 +39,9 @@ export interface TickResult {
 @Injectable()
 export class SloEvaluationService {
   private readonly logger = new Logger('Evaluator');
+  /** Window sums kept while this replica leads; trusted only while no other replica ticked in between. */
+  readonly cache = new SliWindowCache();
+  private lastLedTickMs: number | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,17 +52,36 @@ export class SloEvaluationService {
     private readonly metrics: SloMetrics,
   ) {}
 
-  /** evaluate computes statuses for the given SLOs at nowMs without storing them. */
+  /** evaluate computes statuses for the given SLOs at nowMs without storing them, reading every window from the tables. */
   async evaluate(m: EntityManager, slos: Slo[], nowMs: number): Promise<Evaluated[]> {
-    // Pass 1 asks the core which window sums it needs; pass 2 answers them from one query per table.
+    return this.evaluateFrom(slos, nowMs, (ranges, horizon) => this.sli.loadSums(m, slos.map((s) => s.id), ranges, horizon));
+  }
+
+  /** evaluateCached is evaluate with the leader's window sums kept between ticks (see SliWindowCache). */
+  private async evaluateCached(m: EntityManager, slos: Slo[], nowMs: number): Promise<Evaluated[]> {
+    return this.evaluateFrom(slos, nowMs, (ranges, horizon) => this.cache.load(m, slos, ranges, horizon, evaluationEnd(nowMs)));
+  }
+
+  private async evaluateFrom(
+    slos: Slo[],
+    nowMs: number,
+    load: (ranges: Range[], minuteHorizonMs: number) => Promise<{ countsFor(sloId: string): WindowCounts }>,
+  ): Promise<Evaluated[]> {
+    // Pass 1 asks the core which window sums it needs; pass 2 answers them.
     const recorder = new RangeRecorder({ good: 0, total: 0 });
-    const defs = slos.map((s) => ({ slo: s, def: toDefinition(s) }));
-    for (const { slo, def } of defs) {
-      evaluateSlo(def, recorder, nowMs);
-      if (slo.alerting.noData) recorder.sum(evaluationEnd(nowMs) - slo.alerting.noData.afterMs, evaluationEnd(nowMs));
+    const defs: { slo: Slo; def: ReturnType<typeof toDefinition> }[] = [];
+    for (const slo of slos) {
+      try {
+        const def = toDefinition(slo);
+        evaluateSlo(def, recorder, nowMs);
+        if (slo.alerting.noData) recorder.sum(evaluationEnd(nowMs) - slo.alerting.noData.afterMs, evaluationEnd(nowMs));
+        defs.push({ slo, def });
+      } catch (e) {
+        this.logger.error(`SLO ${slo.name} cannot be evaluated: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
     const horizon = minuteHorizon(nowMs, this.config.retention.minuteDays);
-    const sums = await this.sli.loadSums(m, slos.map((s) => s.id), [...recorder.ranges.values()], horizon);
+    const sums = await load([...recorder.ranges.values()], horizon);
     const out: Evaluated[] = [];
     for (const { slo, def } of defs) {
       try {
@@ -93,17 +117,24 @@ export class SloEvaluationService {
       if (!locked) return { leader: false, evaluated: 0, statuses: [] };
       const done: { last_tick_ms: string }[] = await m.query(`SELECT last_tick_ms FROM evaluator_tick WHERE id = 1`);
       if (done.length && Number(done[0].last_tick_ms) >= tickMs) return { leader: false, evaluated: 0, statuses: [] };
+      // Leadership moved (another replica ticked since we last did): its writes are not ours to trust.
+      if (!done.length || Number(done[0].last_tick_ms) !== this.lastLedTickMs) this.cache.invalidate();
       await m.query(
         `INSERT INTO evaluator_tick (id, last_tick_ms, completed_at) VALUES (1, $1, now())
          ON CONFLICT (id) DO UPDATE SET last_tick_ms = excluded.last_tick_ms, completed_at = excluded.completed_at`,
         [tickMs],
       );
       const slos = await this.slos.list({}, m);
-      const statuses = await this.evaluate(m, slos, nowMs);
+      const statuses = await this.evaluateCached(m, slos, nowMs);
       await this.snapshots.save(m, statuses.map((s) => ({ sloId: s.slo.id, status: s.status })), nowMs);
       if (after) await after(m, statuses);
       return { leader: true, evaluated: statuses.length, statuses };
+    }).catch((e: unknown) => {
+      // The sums may be half moved: read everything again next time.
+      this.cache.invalidate();
+      throw e;
     });
+    if (result.leader) this.lastLedTickMs = tickMs;
     if (result.leader) {
       this.metrics.evalDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
       this.metrics.publish(result.statuses.map((s) => ({ name: s.slo.name, service: s.slo.service, status: s.status })));
