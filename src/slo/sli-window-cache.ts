@@ -87,7 +87,10 @@ export class SliWindowCache {
     const stats: CacheLoadStats = { full, changedRows: 0, dirtySlos: 0, partsRead: 0, partsMoved: 0 };
 
     const dirty = this.syncSlos(slos, full);
+    const T = process.env.BW_TRACE ? (l: string) => console.log(l, (performance.now() - t0).toFixed(0)) : () => undefined;
+    const t0 = performance.now();
     if (!full) stats.changedRows = await this.applyChanges(m, dirty);
+    T('changes');
 
     const recent = { minute: Math.floor((endMs - RECENT_MINUTES_MS) / MINUTE_MS) * MINUTE_MS, hour: Math.floor(endMs / HOUR_MS) * HOUR_MS - HOUR_MS };
     for (const level of LEVELS) {
@@ -124,13 +127,17 @@ export class SliWindowCache {
     // Dirty SLOs read their recent rows again before anything sums them.
     const dirtyIds = full ? null : [...dirty].map((i) => this.ids[i]);
     if (full || dirty.size > 0) await this.readRecentRows(m, dirtyIds, dirty);
+    T('recent');
     await this.apply(m, moves, null);
+    T('moves');
     await this.apply(m, fresh.map((s) => ({ level: s.part.level, range: s.part.range, sign: 1 as const, v: s.v })), null);
+    T('fresh');
     if (!full && dirty.size > 0) {
       const reread = [...next.values()].filter((s) => !fresh.includes(s));
       for (const s of reread) for (const i of dirty) s.v[2 * i] = s.v[2 * i + 1] = 0;
       await this.apply(m, reread.map((s) => ({ level: s.part.level, range: s.part.range, sign: 1 as const, v: s.v })), dirty);
     }
+    T('dirty');
     stats.dirtySlos = full ? this.slots.size : dirty.size;
     this.watermark = xmin;
     this.endMs = endMs;

@@ -6,6 +6,7 @@ import { evaluateSlo, type SloStatus } from '../evaluation/slo-evaluator.js';
 import { evaluationEnd, type Range } from '../evaluation/minute-ranges.js';
 import type { WindowCounts } from '../evaluation/slo-evaluator.js';
 import { SliWindowCache } from './sli-window-cache.js';
+import { StoredSums, SumsRecorder } from './snapshot-sums.js';
 import { SliRepository } from './sli.repository.js';
 import { toDefinition } from './slo-definition.js';
 import { SloMetrics } from './slo-metrics.js';
@@ -21,6 +22,8 @@ export interface Evaluated {
   status: SloStatus;
   /** Events in the SLO's no-data window, when it has a no-data alert. */
   noDataEvents?: number;
+  /** The window sums the status was computed from, encoded for slo_status (snapshot-sums.ts). */
+  snapshot: string;
 }
 
 export interface TickResult {
@@ -86,10 +89,12 @@ export class SloEvaluationService {
     for (const { slo, def } of defs) {
       try {
         const counts = sums.countsFor(slo.id);
+        const recorder = new SumsRecorder(counts);
         const noData = slo.alerting.noData;
         out.push({
           slo,
-          status: evaluateSlo(def, counts, nowMs),
+          status: evaluateSlo(def, recorder, nowMs),
+          snapshot: recorder.encode(evaluationEnd(nowMs)),
           ...(noData ? { noDataEvents: counts.sum(evaluationEnd(nowMs) - noData.afterMs, evaluationEnd(nowMs)).total } : {}),
         });
       } catch (e) {
@@ -125,8 +130,11 @@ export class SloEvaluationService {
         [tickMs],
       );
       const slos = await this.slos.list({}, m);
+      const t0 = performance.now();
       const statuses = await this.evaluateCached(m, slos, nowMs);
-      await this.snapshots.save(m, statuses.map((s) => ({ sloId: s.slo.id, status: s.status })), nowMs);
+      if (process.env.BW_TRACE) console.log('evaluated', (performance.now() - t0).toFixed(0));
+      await this.snapshots.save(m, statuses.map((s) => ({ sloId: s.slo.id, sums: s.snapshot })), nowMs);
+      if (process.env.BW_TRACE) console.log('saved', (performance.now() - t0).toFixed(0));
       if (after) await after(m, statuses);
       return { leader: true, evaluated: statuses.length, statuses };
     }).catch((e: unknown) => {
@@ -146,11 +154,20 @@ export class SloEvaluationService {
     return result;
   }
 
-  /** Followers expose the leader's latest snapshots, so any replica can be scraped. */
+  /** Followers expose the leader's latest snapshots, re-derived by the same core, so any replica can be scraped. */
   private async publishStored(): Promise<void> {
-    const rows: { name: string; service: string; status: SloStatus }[] = await this.dataSource.query(
-      `SELECT s.name, s.service, st.status FROM slo_status st JOIN slos s ON s.id = st.slo_id`,
-    );
-    this.metrics.publish(rows);
+    const [slos, snapshots] = await Promise.all([this.slos.list(), this.snapshots.latest()]);
+    const byId = new Map(snapshots.map((s) => [s.sloId, s]));
+    const out: { name: string; service: string; status: SloStatus }[] = [];
+    for (const slo of slos) {
+      const snap = byId.get(slo.id);
+      if (!snap) continue;
+      try {
+        out.push({ name: slo.name, service: slo.service, status: evaluateSlo(toDefinition(slo), new StoredSums(snap.sums), snap.evaluatedAtMs) });
+      } catch {
+        // Edited since the snapshot (its windows are not the stored ones): shown again after the next tick.
+      }
+    }
+    this.metrics.publish(out);
   }
 }
