@@ -71,13 +71,20 @@ export class SloEvaluationService {
     load: (ranges: Range[], minuteHorizonMs: number) => Promise<{ countsFor(sloId: string): WindowCounts }>,
   ): Promise<Evaluated[]> {
     // Pass 1 asks the core which window sums it needs; pass 2 answers them.
+    // SLOs with the same window, policy and no-data alert ask for the same
+    // ranges: one recording run per such shape, not per SLO.
     const recorder = new RangeRecorder({ good: 0, total: 0 });
+    const shapes = new Set<string>();
     const defs: { slo: Slo; def: ReturnType<typeof toDefinition> }[] = [];
     for (const slo of slos) {
       try {
         const def = toDefinition(slo);
-        evaluateSlo(def, recorder, nowMs);
-        if (slo.alerting.noData) recorder.sum(evaluationEnd(nowMs) - slo.alerting.noData.afterMs, evaluationEnd(nowMs));
+        const shape = JSON.stringify([def.window, def.policy ?? null, slo.alerting.noData?.afterMs ?? null]);
+        if (!shapes.has(shape)) {
+          evaluateSlo(def, recorder, nowMs);
+          if (slo.alerting.noData) recorder.sum(evaluationEnd(nowMs) - slo.alerting.noData.afterMs, evaluationEnd(nowMs));
+          shapes.add(shape);
+        }
         defs.push({ slo, def });
       } catch (e) {
         this.logger.error(`SLO ${slo.name} cannot be evaluated: ${e instanceof Error ? e.message : String(e)}`);
