@@ -1,7 +1,8 @@
 /**
- * Evaluation benchmark (issue 4): one evaluation tick — window sums for every
- * SLO, the pure core, and the stored snapshots — for 1,000 and 10,000 SLOs,
- * with 7-day and 30-day windows. Data is generated in SQL: hour rows for the
+ * Evaluation benchmark (issues 4 and 14): one evaluation tick — window sums
+ * for every SLO, the pure core, and the stored snapshots — for 1,000 and
+ * 10,000 SLOs, with 7-day and 30-day windows, as the leader runs it between
+ * minutes of live ingest (see runEvaluationBench). Data is generated in SQL: hour rows for the
  * whole 30 days, minute rows wherever a window sum reads them (the last two
  * hours and an hour either side of every window start). Rows elsewhere are
  * never read by a tick, so leaving them out changes nothing but load time.

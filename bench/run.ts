@@ -14,6 +14,7 @@
  * and print the top self-time functions of each server process).
  */
 import { runEvaluationBench, type EvalFigure } from './eval.js';
+import { runRuleBench, type RuleFigure } from './rules.js';
 import { mkdirSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -218,6 +219,7 @@ async function main(): Promise<void> {
   let json: E2eFigures;
   let scrape: ScrapeFigures;
   let evalFigures: EvalFigure[];
+  let ruleFigure: RuleFigure;
   cleanup = async () => {
     await server?.stop();
     await infra?.stop();
@@ -249,6 +251,8 @@ async function main(): Promise<void> {
 
     log('\nEvaluation ticks (issue 4): window sums, pure core and stored snapshots, in this process on the same database:');
     evalFigures = await runEvaluationBench(infra.url);
+    log('\nSymptom rules (issue 14): one tick of counts for 1,000 rules, batched and per rule:');
+    ruleFigure = await runRuleBench(infra.url);
   } finally {
     await cleanup();
   }
@@ -261,6 +265,7 @@ async function main(): Promise<void> {
     ['e2e / reader-only (protobuf)', proto.spansPerSec && readerProto ? (proto.spansPerSec / readerProto).toFixed(3) : 'n/a', '', undefined],
     ['reader-only JSON spans/s', fmtInt(readerJson), '', undefined],
     ...evalRows(evalFigures),
+    [`symptom rules, ${fmtInt(ruleFigure.rules)} per tick`, `${fmtMs(ruleFigure.batchedMs)} (per rule ${fmtMs(ruleFigure.perRuleMs)})`, '', undefined],
     [`protobuf p50 / p99 @${CONCURRENCY}`, `${fmtMs(proto.p50)} / ${fmtMs(proto.p99)}`, '', undefined],
     [`JSON p50 / p99 @${CONCURRENCY}`, `${fmtMs(json.p50)} / ${fmtMs(json.p99)}`, '', undefined],
     ['/metrics server CPU per scrape', `${scrape.cpuMs.toFixed(0)} ms (${(scrape.bytes / 1e6).toFixed(1)} MB)`, '', undefined],

@@ -45,6 +45,8 @@ export class SloEvaluationService {
   /** Window sums kept while this replica leads; trusted only while no other replica ticked in between. */
   readonly cache = new SliWindowCache();
   private lastLedTickMs: number | null = null;
+  /** SLO definitions as of the last tick, re-read only when their version changes. */
+  private known = new Map<string, Slo>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -136,7 +138,8 @@ export class SloEvaluationService {
          ON CONFLICT (id) DO UPDATE SET last_tick_ms = excluded.last_tick_ms, completed_at = excluded.completed_at`,
         [tickMs],
       );
-      const slos = await this.slos.list({}, m);
+      const slos = await this.slos.listSince(this.known, m);
+      this.known = new Map(slos.map((s) => [s.id, s]));
       const t0 = performance.now();
       const statuses = await this.evaluateCached(m, slos, nowMs);
       if (process.env.BW_TRACE) console.log('evaluated', (performance.now() - t0).toFixed(0));

@@ -26,9 +26,10 @@ export class SumsRecorder implements WindowCounts {
   }
 
   encode(endMs: number): string {
-    const out: number[] = [endMs];
-    for (const [f, t, g, n] of this.seen) out.push((endMs - f) / MINUTE_MS, (endMs - t) / MINUTE_MS, g, n);
-    return JSON.stringify(out);
+    // Joined by hand: JSON.stringify of an array cost as much as the evaluation itself.
+    let out = `[${endMs}`;
+    for (const [f, t, g, n] of this.seen) out += `,${(endMs - f) / MINUTE_MS},${(endMs - t) / MINUTE_MS},${g},${n}`;
+    return `${out}]`;
   }
 }
 
