@@ -133,13 +133,13 @@ export async function runEvaluationBench(url: string, rounds = 7, counts = [1_00
           ticks.push(performance.now() - t1);
           if (result.evaluated !== count) throw new Error(`tick evaluated ${result.evaluated} of ${count}`);
           const s = evaluator.cache.lastStats;
-          stats.push(`${s.changedRows}/${s.dirtySlos}/${s.partsMoved}/${s.partsRead}`);
+          stats.push(`${s.changedRows}/${s.dirtySlos}/${s.partsMoved}/${s.partsRead} [${Object.values(s.ms).map((x) => x.toFixed(0)).join('/')}]`);
         }
         const f = { slos: count, window, tickMs: median(ticks), maxTickMs: Math.max(...ticks), fullReadMs };
         out.push(f);
         process.stdout.write(
           `  ${count} SLOs, ${window}: tick median ${f.tickMs.toFixed(0)} ms, max ${f.maxTickMs.toFixed(0)} ms ` +
-            `(ticks ${ticks.map((t) => t.toFixed(0)).join(', ')}; changed rows/dirty SLOs/parts moved/parts read ${stats.join(' ')}); ` +
+            `(ticks ${ticks.map((t) => t.toFixed(0)).join(', ')}; changed rows/dirty SLOs/parts moved/parts read [ms changes/moves/reads/dirty] ${stats.join(' ')}); ` +
             `first tick after leadership moved ${fullReadMs.toFixed(0)} ms\n`,
         );
       }

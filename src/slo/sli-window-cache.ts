@@ -20,6 +20,8 @@ export interface CacheLoadStats {
   partsRead: number;
   /** Parts moved by adding and subtracting the buckets that entered and left them. */
   partsMoved: number;
+  /** Milliseconds spent reading changes, moving parts, reading new parts, re-reading dirty SLOs. */
+  ms: { changes: number; moves: number; reads: number; dirty: number };
 }
 
 /** One stored part's sums for every SLO slot: v[2i] good, v[2i + 1] total. */
@@ -69,7 +71,7 @@ export class SliWindowCache {
   private readonly recentFrom: Record<StoredLevel, number> = { minute: 0, hour: 0 };
   private watermark: string | null = null;
   private endMs = 0;
-  lastStats: CacheLoadStats = { full: true, changedRows: 0, dirtySlos: 0, partsRead: 0, partsMoved: 0 };
+  lastStats: CacheLoadStats = { full: true, changedRows: 0, dirtySlos: 0, partsRead: 0, partsMoved: 0, ms: { changes: 0, moves: 0, reads: 0, dirty: 0 } };
 
   /** invalidate makes the next load read everything again. */
   invalidate(): void {
@@ -84,13 +86,18 @@ export class SliWindowCache {
     const [{ xmin }]: { xmin: string }[] = await m.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
     const full = this.watermark === null || endMs < this.endMs;
     if (full) this.reset();
-    const stats: CacheLoadStats = { full, changedRows: 0, dirtySlos: 0, partsRead: 0, partsMoved: 0 };
+    const stats: CacheLoadStats = { full, changedRows: 0, dirtySlos: 0, partsRead: 0, partsMoved: 0, ms: { changes: 0, moves: 0, reads: 0, dirty: 0 } };
+    let mark = performance.now();
+    const lap = () => {
+      const t = performance.now();
+      const d = t - mark;
+      mark = t;
+      return d;
+    };
 
     const dirty = this.syncSlos(slos, full);
-    const T = process.env.BW_TRACE ? (l: string) => console.log(l, (performance.now() - t0).toFixed(0)) : () => undefined;
-    const t0 = performance.now();
     if (!full) stats.changedRows = await this.applyChanges(m, dirty);
-    T('changes');
+    stats.ms.changes = lap();
 
     const recent = { minute: Math.floor((endMs - RECENT_MINUTES_MS) / MINUTE_MS) * MINUTE_MS, hour: Math.floor(endMs / HOUR_MS) * HOUR_MS - HOUR_MS };
     for (const level of LEVELS) {
@@ -127,17 +134,17 @@ export class SliWindowCache {
     // Dirty SLOs read their recent rows again before anything sums them.
     const dirtyIds = full ? null : [...dirty].map((i) => this.ids[i]);
     if (full || dirty.size > 0) await this.readRecentRows(m, dirtyIds, dirty);
-    T('recent');
+    stats.ms.dirty = lap();
     await this.apply(m, moves, null);
-    T('moves');
+    stats.ms.moves = lap();
     await this.apply(m, fresh.map((s) => ({ level: s.part.level, range: s.part.range, sign: 1 as const, v: s.v })), null);
-    T('fresh');
+    stats.ms.reads = lap();
     if (!full && dirty.size > 0) {
       const reread = [...next.values()].filter((s) => !fresh.includes(s));
       for (const s of reread) for (const i of dirty) s.v[2 * i] = s.v[2 * i + 1] = 0;
       await this.apply(m, reread.map((s) => ({ level: s.part.level, range: s.part.range, sign: 1 as const, v: s.v })), dirty);
     }
-    T('dirty');
+    stats.ms.dirty += lap();
     stats.dirtySlos = full ? this.slots.size : dirty.size;
     this.watermark = xmin;
     this.endMs = endMs;

@@ -140,11 +140,8 @@ export class SloEvaluationService {
       );
       const slos = await this.slos.listSince(this.known, m);
       this.known = new Map(slos.map((s) => [s.id, s]));
-      const t0 = performance.now();
       const statuses = await this.evaluateCached(m, slos, nowMs);
-      if (process.env.BW_TRACE) console.log('evaluated', (performance.now() - t0).toFixed(0));
       await this.snapshots.save(m, statuses.map((s) => ({ sloId: s.slo.id, sums: s.snapshot })), nowMs);
-      if (process.env.BW_TRACE) console.log('saved', (performance.now() - t0).toFixed(0));
       if (after) await after(m, statuses);
       return { leader: true, evaluated: statuses.length, statuses };
     }).catch((e: unknown) => {
