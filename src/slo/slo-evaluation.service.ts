@@ -4,6 +4,7 @@ import { minuteHorizon, RangeRecorder } from './stored-ranges.js';
 import { DataSource, EntityManager } from 'typeorm';
 import { evaluateSlo, type SloStatus } from '../evaluation/slo-evaluator.js';
 import { evaluationEnd, type Range } from '../evaluation/minute-ranges.js';
+import { formatWindow } from '../evaluation/windows.js';
 import type { WindowCounts } from '../evaluation/slo-evaluator.js';
 import { SliWindowCache } from './sli-window-cache.js';
 import { StoredSums, SumsRecorder } from './snapshot-sums.js';
@@ -81,7 +82,7 @@ export class SloEvaluationService {
     for (const slo of slos) {
       try {
         const def = toDefinition(slo);
-        const shape = JSON.stringify([def.window, def.policy ?? null, slo.alerting.noData?.afterMs ?? null]);
+        const shape = `${formatWindow(def.window)}|${slo.alerting.noData?.afterMs ?? ''}|${def.policy ? JSON.stringify(def.policy) : ''}`;
         if (!shapes.has(shape)) {
           evaluateSlo(def, recorder, nowMs);
           if (slo.alerting.noData) recorder.sum(evaluationEnd(nowMs) - slo.alerting.noData.afterMs, evaluationEnd(nowMs));
