@@ -130,6 +130,10 @@ export class SloEvaluationService {
     const result = await this.dataSource.transaction(async (m): Promise<TickResult> => {
       const [{ locked }]: { locked: boolean }[] = await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [EVALUATOR_LOCK_KEY]);
       if (!locked) return { leader: false, evaluated: 0, statuses: [] };
+      // The window reads join on ranges PostgreSQL cannot estimate (bounds are
+      // parameters), so it expects millions of rows and JIT-compiles queries
+      // that read thousands: compiling cost more than the reads themselves.
+      await m.query(`SET LOCAL jit = off`);
       const done: { last_tick_ms: string }[] = await m.query(`SELECT last_tick_ms FROM evaluator_tick WHERE id = 1`);
       if (done.length && Number(done[0].last_tick_ms) >= tickMs) return { leader: false, evaluated: 0, statuses: [] };
       // Leadership moved (another replica ticked since we last did): its writes are not ours to trust.
