@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../src/database/embedded-postgres.js';
+import { MIGRATIONS } from '../migrations/index.js';
 
 // These tests run the built server (`npm test` builds first) as a user
 // would: `node dist/src/main.js`, with its own embedded PostgreSQL.
@@ -53,7 +54,7 @@ describe('the server process', () => {
         expect(await p.exited).toBe(0);
         const log = p.output();
         // Migrations are applied once: the second start finds them done.
-        expect(log.includes('applied 4 migration')).toBe(round === 0);
+        expect(log.includes(`applied ${MIGRATIONS.length} migration`)).toBe(round === 0);
         expect(log).toContain('"message":"SIGTERM received, shutting down"');
         // Every line is JSON (structured logs).
         for (const line of log.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
