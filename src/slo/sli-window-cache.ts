@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { EventCounts } from '../evaluation/burn-rate.js';
 import { HOUR_MS, MINUTE_MS, type Range } from '../evaluation/minute-ranges.js';
-import type { WindowCounts } from '../evaluation/slo-evaluator.js';
+import { CachedSums, type PartSums } from './cached-sums.js';
 import { storedParts, type StoredLevel, type StoredPart } from './stored-ranges.js';
 
 const TABLE: Record<StoredLevel, string> = { minute: 'sli_minute', hour: 'sli_hour' };
@@ -24,11 +23,6 @@ export interface CacheLoadStats {
   ms: { changes: number; moves: number; reads: number; dirty: number };
 }
 
-/** One stored part's sums for every SLO slot: v[2i] good, v[2i + 1] total. */
-interface PartSums {
-  part: StoredPart;
-  v: Float64Array;
-}
 
 /** A range to add (sign 1) or subtract (sign −1) into a part's sums. */
 interface Op {
@@ -343,45 +337,5 @@ export class SliWindowCache {
       op.v[2 * i] += op.sign * Number(r.good);
       op.v[2 * i + 1] += op.sign * Number(r.total);
     }
-  }
-}
-
-/** CachedSums serves the pure core's WindowCounts from the cache's part sums. */
-export class CachedSums {
-  private readonly split = new Map<string, PartSums[]>();
-
-  constructor(
-    private readonly slots: ReadonlyMap<string, number>,
-    private readonly parts: ReadonlyMap<string, PartSums>,
-    private readonly minuteHorizonMs: number,
-  ) {}
-
-  countsFor(sloId: string): WindowCounts {
-    const i = this.slots.get(sloId);
-    return {
-      sum: (fromMs: number, toMs: number): EventCounts => {
-        const acc = { good: 0, total: 0 };
-        if (i === undefined) return acc;
-        for (const s of this.partsOf(fromMs, toMs)) {
-          acc.good += s.v[2 * i];
-          acc.total += s.v[2 * i + 1];
-        }
-        return acc;
-      },
-    };
-  }
-
-  private partsOf(fromMs: number, toMs: number): PartSums[] {
-    const key = `${fromMs}|${toMs}`;
-    let found = this.split.get(key);
-    if (!found) {
-      found = storedParts(fromMs, toMs, this.minuteHorizonMs).map((p) => {
-        const s = this.parts.get(p.key);
-        if (!s) throw new Error(`window [${fromMs}, ${toMs}) was not loaded`);
-        return s;
-      });
-      this.split.set(key, found);
-    }
-    return found;
   }
 }
