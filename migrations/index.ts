@@ -4,6 +4,8 @@ import { Alerts1795313000000 } from './1795313000000-Alerts.js';
 import { Notifications1795313100000 } from './1795313100000-Notifications.js';
 import { AlertmanagerChannels1795313400000 } from './1795313400000-AlertmanagerChannels.js';
 import { DenseHistograms1795313600000 } from './1795313600000-DenseHistograms.js';
+import { SliChangeMarkers1795313200000 } from './1795313200000-SliChangeMarkers.js';
+import { CompactSloStatus1795313200001 } from './1795313200001-CompactSloStatus.js';
 
 /**
  * MIGRATIONS lists every migration class explicitly: an ESM build cannot
@@ -15,6 +17,8 @@ export const MIGRATIONS = [
   Slos1795312900000,
   Alerts1795313000000,
   Notifications1795313100000,
+  SliChangeMarkers1795313200000,
+  CompactSloStatus1795313200001,
   AlertmanagerChannels1795313400000,
   DenseHistograms1795313600000,
 ];

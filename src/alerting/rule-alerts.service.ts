@@ -9,7 +9,7 @@ import { symptomRuleToJson, type RedSums } from '../evaluation/symptom-rule.js';
 import { AlertRepository, toState } from './alert.repository.js';
 import { AlertRuleRepository } from './alert-rule.repository.js';
 import { AttributionRepository } from './attribution.repository.js';
-import { loadRuleCounts } from './rule-red-counts.js';
+import { loadRuleCountsBatch } from './rule-red-batch.js';
 import { RESOLVED_RETENTION_MS } from './slo-alerts.service.js';
 
 /**
@@ -32,18 +32,21 @@ export class RuleAlertsService {
     const rules = await this.rules.list(m);
     if (rules.length === 0) return;
     const current = await this.alerts.current(m, nowMs - RESOLVED_RETENTION_MS);
-    for (const rule of rules) {
+    // Pass 1: the ranges each rule reads; then all rules' counts in a few queries.
+    const queries = rules.map((rule) => {
+      const recorder = new RangeRecorder<RedSums>({ calls: 0, errors: 0, histogram: { b: {}, z: 0 } });
+      try {
+        evaluateSymptom(rule.spec.condition, recorder, nowMs);
+      } catch {
+        // Reported by the loop below, which runs the same evaluator again.
+      }
+      return { selector: rule.spec.selector, ranges: [...recorder.ranges.values()], withHistogram: rule.spec.condition.type === 'latency' };
+    });
+    const allCounts = await loadRuleCountsBatch(m, queries, minuteHorizon(nowMs, this.config.retention.minuteDays));
+    for (const [i, rule] of rules.entries()) {
       const spec = rule.spec;
       try {
-        const recorder = new RangeRecorder<RedSums>({ calls: 0, errors: 0, histogram: { b: {}, z: 0 } });
-        evaluateSymptom(spec.condition, recorder, nowMs);
-        const counts = await loadRuleCounts(
-          m,
-          spec.selector,
-          [...recorder.ranges.values()],
-          spec.condition.type === 'latency',
-          minuteHorizon(nowMs, this.config.retention.minuteDays),
-        );
+        const counts = allCounts[i];
         const result = evaluateSymptom(spec.condition, counts, nowMs);
         const labels = { ...spec.labels, alertname: spec.name, rule: spec.name, service: spec.selector.service, severity: spec.severity };
         const prev = current.get(fingerprint(labels));

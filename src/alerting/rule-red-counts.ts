@@ -45,6 +45,14 @@ export async function loadRuleCounts(
     }
     sums.set(k, { calls: Number(row.calls), errors: Number(row.errors), histogram });
   }
+  return redCountsFrom(sums, minuteHorizonMs);
+}
+
+/**
+ * redCountsFrom answers a rule's window sums from its per-part sums (keyed
+ * by StoredPart.key), the way the stored rows would.
+ */
+export function redCountsFrom(sums: ReadonlyMap<string, RedSums>, minuteHorizonMs: number): RedCounts {
   return {
     sum(fromMs: number, toMs: number): RedSums {
       const acc: RedSums = { calls: 0, errors: 0, histogram: { b: {}, z: 0 } };

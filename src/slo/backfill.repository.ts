@@ -42,7 +42,7 @@ export class BackfillRepository {
          FROM ${red} r JOIN series s ON s.id = r.series_id
          WHERE ${where.join(' AND ')} AND r.bucket >= ${f} AND r.bucket < ${t}
          GROUP BY r.bucket
-         ON CONFLICT (slo_id, bucket) DO UPDATE SET good = ${sli}.good + excluded.good, total = ${sli}.total + excluded.total
+         ON CONFLICT (slo_id, bucket) DO UPDATE SET good = ${sli}.good + excluded.good, total = ${sli}.total + excluded.total, changed_xid = pg_current_xact_id()
          RETURNING 1`,
         params,
       );
@@ -55,7 +55,7 @@ export class BackfillRepository {
        SELECT $1, date_trunc('hour', bucket), SUM(good), SUM(total) FROM sli_minute
        WHERE slo_id = $1 AND bucket >= GREATEST(to_timestamp($2), date_trunc('hour', to_timestamp($3))) AND bucket < to_timestamp($3)
        GROUP BY 2
-       ON CONFLICT (slo_id, bucket) DO UPDATE SET good = sli_hour.good + excluded.good, total = sli_hour.total + excluded.total`,
+       ON CONFLICT (slo_id, bucket) DO UPDATE SET good = sli_hour.good + excluded.good, total = sli_hour.total + excluded.total, changed_xid = pg_current_xact_id()`,
       [sloId, fromMs / 1000, toMs / 1000],
     );
     return true;

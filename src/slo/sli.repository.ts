@@ -4,7 +4,7 @@ import type { EventCounts } from '../evaluation/burn-rate.js';
 import type { Range } from '../kernel/minute-ranges.js';
 import type { WindowCounts } from '../evaluation/slo-evaluator.js';
 import type { SliRow } from './sli-accumulator.js';
-import type { UpsertStatement } from '../database/upsert-statement.js';
+import { joinUpserts, type UpsertStatement } from '../database/upsert-statement.js';
 import { storedParts, type StoredPart } from '../kernel/stored-ranges.js';
 
 type Table = 'sli_minute' | 'sli_hour';
@@ -23,6 +23,14 @@ export class SliRepository {
    * ingest group commit runs together with its RED rows (one statement, one
    * round trip: see RedRepository.write).
    */
+  /** write runs the same additive upsert on its own, inside `m`'s transaction (backfills, tests, benchmarks). */
+  async write(m: EntityManager, table: Table, rows: readonly SliRow[]): Promise<void> {
+    const statement = this.upsert(table, rows);
+    if (!statement) return;
+    const { sql, params } = joinUpserts([statement]);
+    await m.query(sql, params);
+  }
+
   upsert(table: Table, rows: readonly SliRow[]): UpsertStatement | undefined {
     if (rows.length === 0) return undefined;
     return (param) =>
@@ -30,7 +38,8 @@ export class SliRepository {
        SELECT id, to_timestamp(ms / 1000.0), good, total
        FROM unnest(${param(rows.map((r) => r.sloId))}::uuid[], ${param(rows.map((r) => r.minuteMs))}::double precision[],
                    ${param(rows.map((r) => r.good))}::double precision[], ${param(rows.map((r) => r.total))}::double precision[]) AS t(id, ms, good, total)
-       ON CONFLICT (slo_id, bucket) DO UPDATE SET good = ${table}.good + excluded.good, total = ${table}.total + excluded.total`;
+       ON CONFLICT (slo_id, bucket) DO UPDATE SET good = ${table}.good + excluded.good, total = ${table}.total + excluded.total,
+                                                  changed_xid = pg_current_xact_id()`;
   }
 
   /**

@@ -3,7 +3,11 @@ import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { minuteHorizon, RangeRecorder } from '../kernel/stored-ranges.js';
 import { DataSource, EntityManager } from 'typeorm';
 import { evaluateSlo, type SloStatus } from '../evaluation/slo-evaluator.js';
-import { evaluationEnd } from '../kernel/minute-ranges.js';
+import { evaluationEnd, type Range } from '../kernel/minute-ranges.js';
+import { formatWindow } from '../evaluation/windows.js';
+import type { WindowCounts } from '../evaluation/slo-evaluator.js';
+import { SliWindowCache } from './sli-window-cache.js';
+import { StoredSums, SumsRecorder } from './snapshot-sums.js';
 import { SliRepository } from './sli.repository.js';
 import { DataStartRepository } from './data-start.repository.js';
 import { toDefinition } from './slo-definition.js';
@@ -20,6 +24,8 @@ export interface Evaluated {
   status: SloStatus;
   /** Events in the SLO's no-data window, when it has a no-data alert. */
   noDataEvents?: number;
+  /** The window sums the status was computed from, encoded for slo_status (snapshot-sums.ts). */
+  snapshot: string;
 }
 
 export interface TickResult {
@@ -38,6 +44,11 @@ export interface TickResult {
 @Injectable()
 export class SloEvaluationService {
   private readonly logger = new Logger('Evaluator');
+  /** Window sums kept while this replica leads; trusted only while no other replica ticked in between. */
+  readonly cache = new SliWindowCache();
+  private lastLedTickMs: number | null = null;
+  /** SLO definitions as of the last tick, re-read only when their version changes. */
+  private known = new Map<string, Slo>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -49,26 +60,56 @@ export class SloEvaluationService {
     private readonly dataStarts: DataStartRepository,
   ) {}
 
-  /** evaluate computes statuses for the given SLOs at nowMs without storing them. */
+  /** evaluate computes statuses for the given SLOs at nowMs without storing them, reading every window from the tables. */
   async evaluate(m: EntityManager, slos: Slo[], nowMs: number): Promise<Evaluated[]> {
-    // Pass 1 asks the core which window sums it needs; pass 2 answers them from one query per table.
+    return this.evaluateFrom(m, slos, nowMs, (ranges, horizon) => this.sli.loadSums(m, slos.map((s) => s.id), ranges, horizon));
+  }
+
+  /** evaluateCached is evaluate with the leader's window sums kept between ticks (see SliWindowCache). */
+  private async evaluateCached(m: EntityManager, slos: Slo[], nowMs: number): Promise<Evaluated[]> {
+    return this.evaluateFrom(m, slos, nowMs, (ranges, horizon) => this.cache.load(m, slos, ranges, horizon, evaluationEnd(nowMs)));
+  }
+
+  private async evaluateFrom(
+    m: EntityManager,
+    slos: Slo[],
+    nowMs: number,
+    load: (ranges: Range[], minuteHorizonMs: number) => Promise<{ countsFor(sloId: string): WindowCounts }>,
+  ): Promise<Evaluated[]> {
+    // Pass 1 asks the core which window sums it needs; pass 2 answers them.
+    // SLOs with the same window, policy and no-data alert ask for the same
+    // ranges: one recording run per such shape, not per SLO.
     const recorder = new RangeRecorder({ good: 0, total: 0 });
-    const defs = slos.map((s) => ({ slo: s, def: toDefinition(s) }));
-    for (const { slo, def } of defs) {
-      evaluateSlo(def, recorder, nowMs);
-      if (slo.alerting.noData) recorder.sum(evaluationEnd(nowMs) - slo.alerting.noData.afterMs, evaluationEnd(nowMs));
+    const shapes = new Set<string>();
+    const defs: { slo: Slo; def: ReturnType<typeof toDefinition> }[] = [];
+    for (const slo of slos) {
+      try {
+        const def = toDefinition(slo);
+        const shape = `${formatWindow(def.window)}|${slo.alerting.noData?.afterMs ?? ''}|${def.policy ? JSON.stringify(def.policy) : ''}`;
+        if (!shapes.has(shape)) {
+          evaluateSlo(def, recorder, nowMs);
+          if (slo.alerting.noData) recorder.sum(evaluationEnd(nowMs) - slo.alerting.noData.afterMs, evaluationEnd(nowMs));
+          shapes.add(shape);
+        }
+        defs.push({ slo, def });
+      } catch (e) {
+        this.logger.error(`SLO ${slo.name} cannot be evaluated: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
     const horizon = minuteHorizon(nowMs, this.config.retention.minuteDays);
-    const sums = await this.sli.loadSums(m, slos.map((s) => s.id), [...recorder.ranges.values()], horizon);
+    const sums = await load([...recorder.ranges.values()], horizon);
+    // When each SLO's history starts: the partial-window guard judges windows it does not cover yet.
     const starts = await this.dataStarts.firstEvents(m, slos.map((s) => s.id));
     const out: Evaluated[] = [];
     for (const { slo, def } of defs) {
       try {
         const counts = sums.countsFor(slo.id);
+        const recorder = new SumsRecorder(counts);
         const noData = slo.alerting.noData;
         out.push({
           slo,
-          status: evaluateSlo(def, counts, nowMs, starts.get(slo.id) ?? null),
+          status: evaluateSlo(def, recorder, nowMs, starts.get(slo.id) ?? null),
+          snapshot: recorder.encode(evaluationEnd(nowMs)),
           ...(noData ? { noDataEvents: counts.sum(evaluationEnd(nowMs) - noData.afterMs, evaluationEnd(nowMs)).total } : {}),
         });
       } catch (e) {
@@ -94,19 +135,31 @@ export class SloEvaluationService {
     const result = await this.dataSource.transaction(async (m): Promise<TickResult> => {
       const [{ locked }]: { locked: boolean }[] = await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [EVALUATOR_LOCK_KEY]);
       if (!locked) return { leader: false, evaluated: 0, statuses: [] };
+      // The window reads join on ranges PostgreSQL cannot estimate (bounds are
+      // parameters), so it expects millions of rows and JIT-compiles queries
+      // that read thousands: compiling cost more than the reads themselves.
+      await m.query(`SET LOCAL jit = off`);
       const done: { last_tick_ms: string }[] = await m.query(`SELECT last_tick_ms FROM evaluator_tick WHERE id = 1`);
       if (done.length && Number(done[0].last_tick_ms) >= tickMs) return { leader: false, evaluated: 0, statuses: [] };
+      // Leadership moved (another replica ticked since we last did): its writes are not ours to trust.
+      if (!done.length || Number(done[0].last_tick_ms) !== this.lastLedTickMs) this.cache.invalidate();
       await m.query(
         `INSERT INTO evaluator_tick (id, last_tick_ms, completed_at) VALUES (1, $1, now())
          ON CONFLICT (id) DO UPDATE SET last_tick_ms = excluded.last_tick_ms, completed_at = excluded.completed_at`,
         [tickMs],
       );
-      const slos = await this.slos.list({}, m);
-      const statuses = await this.evaluate(m, slos, nowMs);
-      await this.snapshots.save(m, statuses.map((s) => ({ sloId: s.slo.id, status: s.status })), nowMs);
+      const slos = await this.slos.listSince(this.known, m);
+      this.known = new Map(slos.map((s) => [s.id, s]));
+      const statuses = await this.evaluateCached(m, slos, nowMs);
+      await this.snapshots.save(m, statuses.map((s) => ({ sloId: s.slo.id, sums: s.snapshot })), nowMs);
       if (after) await after(m, statuses);
       return { leader: true, evaluated: statuses.length, statuses };
+    }).catch((e: unknown) => {
+      // The sums may be half moved: read everything again next time.
+      this.cache.invalidate();
+      throw e;
     });
+    if (result.leader) this.lastLedTickMs = tickMs;
     if (result.leader) {
       this.metrics.evalDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
       this.metrics.publish(result.statuses.map((s) => ({ name: s.slo.name, service: s.slo.service, status: s.status })));
@@ -118,11 +171,20 @@ export class SloEvaluationService {
     return result;
   }
 
-  /** Followers expose the leader's latest snapshots, so any replica can be scraped. */
+  /** Followers expose the leader's latest snapshots, re-derived by the same core, so any replica can be scraped. */
   private async publishStored(): Promise<void> {
-    const rows: { name: string; service: string; status: SloStatus }[] = await this.dataSource.query(
-      `SELECT s.name, s.service, st.status FROM slo_status st JOIN slos s ON s.id = st.slo_id`,
-    );
-    this.metrics.publish(rows);
+    const [slos, snapshots] = await Promise.all([this.slos.list(), this.snapshots.latest()]);
+    const byId = new Map(snapshots.map((s) => [s.sloId, s]));
+    const out: { name: string; service: string; status: SloStatus }[] = [];
+    for (const slo of slos) {
+      const snap = byId.get(slo.id);
+      if (!snap) continue;
+      try {
+        out.push({ name: slo.name, service: slo.service, status: evaluateSlo(toDefinition(slo), new StoredSums(snap.sums), snap.evaluatedAtMs) });
+      } catch {
+        // Edited since the snapshot (its windows are not the stored ones): shown again after the next tick.
+      }
+    }
+    this.metrics.publish(out);
   }
 }

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
-import type { SloStatus } from '../evaluation/slo-evaluator.js';
+import { evaluateSlo, type SloStatus } from '../evaluation/slo-evaluator.js';
 import { formatWindow } from '../evaluation/windows.js';
 import { SloEvaluationService } from './slo-evaluation.service.js';
 import { SloStatusRepository } from './slo-status.repository.js';
+import { toDefinition } from './slo-definition.js';
+import { StoredSums } from './snapshot-sums.js';
 import { SloRepository } from './slo.repository.js';
 import type { Slo } from './slo.types.js';
 
@@ -26,20 +28,30 @@ export class SloSummaryService {
   ) {}
 
   async summaries(nowMs: number) {
-    const [slos, stored] = await Promise.all([this.slos.list(), this.snapshots.latest()]);
+    const [slos, snapshots] = await Promise.all([this.slos.list(), this.snapshots.latest()]);
+    const stored = new Map(snapshots.map((s) => [s.sloId, s]));
     const maxAgeMs = 3 * this.config.evalIntervalSeconds * 1000;
     const fresh = new Map<string, { atMs: number; status: SloStatus }>();
     const stale: Slo[] = [];
     for (const slo of slos) {
       const snap = stored.get(slo.id);
-      if (snap && snap.evaluatedAtMs >= Date.parse(slo.updatedAt) && nowMs - snap.evaluatedAtMs <= maxAgeMs) {
-        fresh.set(slo.id, { atMs: snap.evaluatedAtMs, status: snap.status });
-      } else stale.push(slo);
+      const status = snap && snap.evaluatedAtMs >= Date.parse(slo.updatedAt) && nowMs - snap.evaluatedAtMs <= maxAgeMs ? fromSnapshot(slo, snap) : undefined;
+      if (status && snap) fresh.set(slo.id, { atMs: snap.evaluatedAtMs, status });
+      else stale.push(slo);
     }
     if (stale.length) {
       for (const e of await this.evaluator.evaluate(this.dataSource.manager, stale, nowMs)) fresh.set(e.slo.id, { atMs: nowMs, status: e.status });
     }
     return slos.map((slo) => summary(slo, fresh.get(slo.id)));
+  }
+}
+
+/** fromSnapshot re-derives a status from the window sums the evaluator stored; undefined when they no longer fit the definition. */
+function fromSnapshot(slo: Slo, snap: { evaluatedAtMs: number; sums: number[] }): SloStatus | undefined {
+  try {
+    return evaluateSlo(toDefinition(slo), new StoredSums(snap.sums), snap.evaluatedAtMs);
+  } catch {
+    return undefined;
   }
 }
 

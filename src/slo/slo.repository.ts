@@ -57,6 +57,22 @@ export class SloRepository {
     return rows[0] ? fromRow(rows[0]) : undefined;
   }
 
+  /**
+   * listSince is list() for a caller that keeps the SLOs it read before:
+   * only new or edited ones (by version) are read and parsed again.
+   */
+  async listSince(known: ReadonlyMap<string, Slo>, m: EntityManager = this.dataSource.manager): Promise<Slo[]> {
+    const ids: { id: string; version: number }[] = await m.query(`SELECT id, version FROM slos ORDER BY name`);
+    const stale = ids.filter((r) => known.get(r.id)?.version !== r.version).map((r) => r.id);
+    const fresh = new Map<string, Slo>();
+    if (stale.length > 0) {
+      const rows: Row[] = await m.query(`SELECT * FROM slos WHERE id = ANY($1::uuid[])`, [stale]);
+      for (const r of rows) fresh.set(r.id, fromRow(r));
+    }
+    // A row edited between the two reads is simply read at its newer version.
+    return ids.map((r) => fresh.get(r.id) ?? known.get(r.id)).filter((s): s is Slo => s !== undefined);
+  }
+
   /** insert returns undefined when the name is taken (unique violation), so the caller can answer 409. */
   async insert(spec: SloSpec, m: EntityManager): Promise<Slo | undefined> {
     const rows: Row[] = await m.query(
