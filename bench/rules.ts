@@ -33,19 +33,20 @@ async function seed(url: string, nowMs: number): Promise<void> {
      SELECT 'svc-' || s || '|op-' || o, 'svc-' || s, 'op-' || o, 'SPAN_KIND_SERVER' FROM generate_series(1, $1) s, generate_series(1, $2) o`,
     [SERVICES, OPS],
   );
-  const hist = `jsonb_build_object('20', 900, '30', 90, '45', 10)`;
+  // Dense histogram (hist_lo, hist_n, hist_z): 900 calls in bucket 20, 90 in 30, 10 in 45.
+  const hist = `20, ARRAY(SELECT (CASE i WHEN 20 THEN 900 WHEN 30 THEN 90 WHEN 45 THEN 10 ELSE 0 END)::double precision FROM generate_series(20, 45) i), 0`;
   const minuteEnd = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS;
   // Minute rows for the last two hours and around a week ago (last-week baselines); hour rows for 8 days.
   for (const [f, t] of [[minuteEnd - 2 * HOUR_MS, minuteEnd + MINUTE_MS], [minuteEnd - 7 * DAY_MS - 2 * HOUR_MS, minuteEnd - 7 * DAY_MS + HOUR_MS]]) {
     await c.query(
-      `INSERT INTO red_minute (series_id, bucket, calls, errors, duration_sum_ms, hist, prom_buckets)
+      `INSERT INTO red_minute (series_id, bucket, calls, errors, duration_sum_ms, hist_lo, hist_n, hist_z, prom_buckets)
        SELECT s.id, to_timestamp(m), 1000, 3, 25000, ${hist}, '{}' FROM series s, generate_series($1::bigint, $2::bigint, 60) m`,
       [f / 1000, (t - MINUTE_MS) / 1000],
     );
   }
   const hourEnd = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
   await c.query(
-    `INSERT INTO red_hour (series_id, bucket, calls, errors, duration_sum_ms, hist, prom_buckets)
+    `INSERT INTO red_hour (series_id, bucket, calls, errors, duration_sum_ms, hist_lo, hist_n, hist_z, prom_buckets)
      SELECT s.id, to_timestamp(h), 60000, 180, 1500000, ${hist}, '{}' FROM series s, generate_series($1::bigint, $2::bigint, 3600) h`,
     [(hourEnd - 8 * DAY_MS) / 1000, hourEnd / 1000],
   );
