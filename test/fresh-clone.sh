@@ -114,3 +114,10 @@ ctrl_c
 
 run_as "npm test -- $*"
 say "npm test passed"
+
+# Leave nothing behind in the root case: the clone, and the data directory
+# the engine placed under /var/lib/burnwatch for it (one per clone).
+if [ "$mode" = root ]; then
+  case $cluster in /var/lib/burnwatch/data-*) rm -rf "$(dirname "$cluster")" ;; esac
+  rm -rf "$base"
+fi

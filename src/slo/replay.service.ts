@@ -14,7 +14,7 @@ import { SliSeriesRepository } from './sli-series.repository.js';
 import { toDefinition } from './slo-definition.js';
 import { SloService } from './slo.service.js';
 import type { SloSpec } from './slo.types.js';
-import { SloValidationError, specToJson, validateSloSpec } from './slo.validation.js';
+import { specToJson, validateSloBody } from './slo.validation.js';
 import { minuteHorizon, retentionCutoff } from '../kernel/stored-ranges.js';
 import type { SliRow } from './sli-accumulator.js';
 
@@ -55,7 +55,7 @@ export class ReplayService {
     // Given keys replace the saved ones; null goes back to the default.
     const alerting: Record<string, unknown> = { ...saved.alerting, ...((b.alerting as object) ?? {}) };
     for (const [k, v] of Object.entries(alerting)) if (v === null) delete alerting[k];
-    const proposed = validate({ ...saved, alerting });
+    const proposed = validateSloBody({ ...saved, alerting });
     const range = this.range(b, slo, nowMs);
     const load = this.loadRange(slo, range);
     const rows = await this.sli.series(slo.id, load.fromMs, load.toMs);
@@ -78,7 +78,7 @@ export class ReplayService {
     if (!isObj(body)) throw badRequest('body: must be a JSON object');
     // The definition as POST /api/v1/slos takes it; from/to are the preview's own.
     const { from: _from, to: _to, ...definition } = body;
-    const spec = validate(definition);
+    const spec = validateSloBody(definition);
     this.assertRedCanAnswer(spec);
     const range = this.range(body, spec, nowMs);
     const load = this.loadRange(spec, range);
@@ -185,14 +185,6 @@ export function replaySteps(range: Range, minuteHorizonMs: number): number[] {
   return steps;
 }
 
-function validate(body: unknown): SloSpec {
-  try {
-    return validateSloSpec(body);
-  } catch (e) {
-    if (e instanceof SloValidationError) throw badRequest(e.message);
-    throw e;
-  }
-}
 
 function summary(incidents: readonly Incident[]) {
   return { pages: incidents.filter((i) => i.severity === 'page').length, tickets: incidents.filter((i) => i.severity === 'ticket').length };

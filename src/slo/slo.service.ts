@@ -12,7 +12,7 @@ import { SloEvaluationService } from './slo-evaluation.service.js';
 import { SloRegistry } from './slo-registry.js';
 import { SloFilter, SloRepository } from './slo.repository.js';
 import type { Slo, SloSpec } from './slo.types.js';
-import { SloValidationError, specToJson, validateSloSpec, warningsFor } from './slo.validation.js';
+import { specToJson, validateSloBody, warningsFor } from './slo.validation.js';
 import { StoredCounts } from './stored-counts.js';
 import { minuteHorizon } from '../kernel/stored-ranges.js';
 import { statusToJson } from './slo-status.view.js';
@@ -23,14 +23,6 @@ const MAX_HISTORY_POINTS = 2000;
 /** Backfill reaches back at least this far, so the 3-day alert tier has history even in a new calendar week. */
 const MIN_BACKFILL_MS = 3 * DAY_MS;
 
-function validate(body: unknown): SloSpec {
-  try {
-    return validateSloSpec(body);
-  } catch (e) {
-    if (e instanceof SloValidationError) throw badRequest(e.message);
-    throw e;
-  }
-}
 
 /** Which edits change what an SLO counts: those rebuild its history. */
 function countingChanged(a: SloSpec, b: SloSpec): boolean {
@@ -52,7 +44,7 @@ export class SloService {
 
   /** validated: a well-formed definition whose channels all exist. */
   private async validated(body: unknown): Promise<SloSpec> {
-    const spec = validate(body);
+    const spec = validateSloBody(body);
     const missing = await this.channels.missing(spec.channels);
     if (missing.length) throw badRequest(missingChannelsMessage(missing));
     return spec;

@@ -3,6 +3,7 @@ import { defaultPolicy, validatePolicy, unreachableTiers, type BurnRatePolicy } 
 import type { Indicator, Selector, SloSpec } from './slo.types.js';
 import { isObj, stringMap, type Obj } from '../common/validation.js';
 import { checkSloShape } from './slo.schema.js';
+import { badRequest } from '../common/errors.js';
 import { NAMEABLE_SPAN_KINDS, SPAN_KIND_NAMES, SpanKind, spanKindFromName } from '../kernel/span.model.js';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._:-]{0,127}$/;
@@ -165,6 +166,16 @@ export function validateSloSpec(body: unknown): SloSpec {
   };
   if (errors.length) throw new SloValidationError(errors);
   return spec;
+}
+
+/** validateSloBody is validateSloSpec for API callers: a bad body is a 400 listing every problem. */
+export function validateSloBody(body: unknown): SloSpec {
+  try {
+    return validateSloSpec(body);
+  } catch (e) {
+    if (e instanceof SloValidationError) throw badRequest(e.message);
+    throw e;
+  }
 }
 
 /** warningsFor reports tiers that can never fire for the SLO's objective (not an error: the user decides). */
