@@ -7,12 +7,12 @@ import { SeriesRegistry } from './aggregate/series-registry.js';
 import { IngestMetrics } from './ingest.metrics.js';
 import { RedRepository } from './red.repository.js';
 import { SpanMetricsStore } from './span-metrics.store.js';
-import { SliAccumulator, rollUpSli } from '../slo/sli-accumulator.js';
-import { SliRepository } from '../slo/sli.repository.js';
+import { SPAN_SINK, type SinkBatch, type SpanSink } from './span-sink.js';
 
 export interface Batch {
   aggregator: BatchAggregator;
-  sli: SliAccumulator;
+  /** What the span sink (SLO counting) gathered for this batch. */
+  sink: SinkBatch;
   spans: number;
   committed: Promise<void>;
   resolve: () => void;
@@ -66,7 +66,7 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly repository: RedRepository,
     private readonly metrics: IngestMetrics,
     private readonly spanMetrics: SpanMetricsStore,
-    private readonly sliRepository: SliRepository,
+    @Inject(SPAN_SINK) private readonly sink: SpanSink,
   ) {
     this.registry = new SeriesRegistry({ maxSeriesPerService: config.ingest.seriesLimitPerService });
     this.open = this.newBatch();
@@ -160,19 +160,14 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
     const drained: DrainResult = batch.aggregator.drain();
     const started = process.hrtime.bigint();
     try {
-      const sli = batch.sli.drain();
+      const sink = batch.sink.drain();
       const redHours = rollUp(drained.red, HOUR_MS);
-      const sliHours = rollUpSli(sli, HOUR_MS);
-      // RED rows and SLO counts commit together: an SLO never counts a span the RED tables lost.
-      await this.repository.write(drained.red, redHours, [
-        this.sliRepository.upsert('sli_minute', sli),
-        this.sliRepository.upsert('sli_hour', sliHours),
-      ]);
+      // RED rows and the sink's rows commit together: an SLO never counts a span the RED tables lost.
+      await this.repository.write(drained.red, redHours, sink.statements);
       this.metrics.flushDuration.observe({ outcome: 'ok' }, seconds(started));
       this.metrics.flushRows.inc({ table: 'red_minute' }, drained.red.length);
       this.metrics.flushRows.inc({ table: 'red_hour' }, redHours.length);
-      this.metrics.flushRows.inc({ table: 'sli_minute' }, sli.length);
-      this.metrics.flushRows.inc({ table: 'sli_hour' }, sliHours.length);
+      for (const [table, n] of Object.entries(sink.rows)) this.metrics.flushRows.inc({ table }, n);
       this.spanMetrics.add(drained.red);
       for (const [service, n] of Object.entries(drained.overflowSpansByService)) this.metrics.overflow.inc({ service }, n);
       this.metrics.activeSeries.set(this.registry.size);
@@ -198,7 +193,7 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
     committed.catch(() => undefined);
     return {
       aggregator: new BatchAggregator({ registry: this.registry }),
-      sli: new SliAccumulator(),
+      sink: this.sink.newBatch(),
       spans: 0,
       committed,
       resolve,

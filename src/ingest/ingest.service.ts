@@ -4,10 +4,10 @@ import { tooManyRequests } from '../common/errors.js';
 import { classifierAttributeKeys, classify, ClassifierOptions } from './aggregate/classifier.js';
 import { adjustedCount } from './aggregate/sampling.js';
 import { Flusher } from './flusher.js';
+import { SPAN_SINK, type SpanSink } from './span-sink.js';
 import { IngestMetrics } from './ingest.metrics.js';
 import type { AttributeWanted } from './otlp/otlp.types.js';
 import type { SpanRecord } from '../kernel/span.model.js';
-import { SloRegistry } from '../slo/slo-registry.js';
 import { retentionCutoff } from '../kernel/stored-ranges.js';
 
 export interface IngestOutcome {
@@ -39,7 +39,7 @@ export class IngestService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly flusher: Flusher,
     private readonly metrics: IngestMetrics,
-    private readonly slos: SloRegistry,
+    @Inject(SPAN_SINK) sink: SpanSink,
   ) {
     this.classifier = {
       extraDimensions: config.ingest.extraDimensions,
@@ -48,8 +48,10 @@ export class IngestService {
     const keys = new Set(classifierAttributeKeys(this.classifier));
     if (config.ingest.sampleRateAttribute) keys.add(config.ingest.sampleRateAttribute);
     this.wanted = { keys };
-    // SLO selectors may read attributes the classifier does not: keep those too.
-    slos.onChange((m) => m.attributeKeys.forEach((k) => keys.add(k)));
+    // The sink (SLO selectors) may read attributes the classifier does not: keep those too.
+    sink.onAttributeKeys((more) => {
+      for (const k of more) keys.add(k);
+    });
   }
 
   /** Refuses work up front when too many spans wait for commit, so memory stays bounded. */
@@ -71,7 +73,6 @@ export class IngestService {
     const reasons = new Map<string, number>();
     const reject = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
     const batch = this.flusher.current();
-    const matcher = this.slos.matcher;
     let counted = 0;
     for (const span of spans) {
       const c = classify(span, this.classifier);
@@ -90,7 +91,7 @@ export class IngestService {
       }
       const n = adjustedCount(span, this.config.ingest.sampleRateAttribute);
       batch.aggregator.add(span, c, n);
-      matcher.match(span, c.error, (sloId, good) => batch.sli.add(sloId, span.startMs, good, n));
+      batch.sink.add(span, c.error, n);
       counted++;
     }
     let rejected = 0;

@@ -16,6 +16,8 @@ import { SloStatusRepository } from './slo-status.repository.js';
 import { SloRepository } from './slo.repository.js';
 import { SloService } from './slo.service.js';
 import { SloSummaryService } from './slo-summary.service.js';
+import { SloSpanSink } from './slo-span-sink.js';
+import { SPAN_SINK } from '../ingest/span-sink.js';
 
 @Global()
 @Module({
@@ -35,7 +37,8 @@ import { SloSummaryService } from './slo-summary.service.js';
     SloSummaryService,
     SloEvaluationService,
     SloMetrics,
+    { provide: SPAN_SINK, useClass: SloSpanSink },
   ],
-  exports: [SloRegistry, SliRepository, SloEvaluationService, SloRepository],
+  exports: [SloRegistry, SliRepository, SloEvaluationService, SloRepository, SPAN_SINK],
 })
 export class SloModule {}
