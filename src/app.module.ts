@@ -14,6 +14,7 @@ import { RedModule } from './red/red.module.js';
 import { SloModule } from './slo/slo.module.js';
 import { AlertingModule } from './alerting/alerting.module.js';
 import { NotifyModule } from './notify/notify.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { CHANNEL_USERS, type ChannelUsers } from './common/channel-directory.js';
 import { SloRepository } from './slo/slo.repository.js';
 import { AlertRuleRepository } from './alerting/alert-rule.repository.js';
@@ -38,7 +39,7 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forRoot(dataSource), ScheduleModule.forRoot(), MetricsModule, SloModule, IngestModule, RedModule, NotifyModule, AlertingModule, ConsoleModule],
+      imports: [DatabaseModule.forRoot(dataSource), ScheduleModule.forRoot(), MetricsModule, SloModule, IngestModule, RedModule, NotifyModule, AlertingModule, RetentionModule, ConsoleModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

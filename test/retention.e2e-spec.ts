@@ -1,6 +1,6 @@
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
 import { startTestApp, TestApp } from './support/test-app.js';
-import { RetentionJob } from '../src/ingest/retention.job.js';
+import { RetentionJob } from '../src/retention/retention.job.js';
 
 describe('retention', () => {
   let db: TestDatabase;

@@ -4,14 +4,13 @@ import { IngestMetrics } from './ingest.metrics.js';
 import { IngestService } from './ingest.service.js';
 import { OtlpController } from './otlp.controller.js';
 import { RedRepository } from './red.repository.js';
-import { RetentionJob } from './retention.job.js';
 import { SpanMetricsStore } from './span-metrics.store.js';
 import { SpansController } from './spans.controller.js';
 import { ZipkinController } from './zipkin.controller.js';
 
 @Module({
   controllers: [OtlpController, SpansController, ZipkinController],
-  providers: [IngestService, Flusher, RedRepository, IngestMetrics, SpanMetricsStore, RetentionJob],
-  exports: [IngestService, Flusher, SpanMetricsStore],
+  providers: [IngestService, Flusher, RedRepository, IngestMetrics, SpanMetricsStore],
+  exports: [IngestService, Flusher, SpanMetricsStore, RedRepository],
 })
 export class IngestModule {}

@@ -62,6 +62,13 @@ export class RedRepository {
 
   constructor(private readonly dataSource: DataSource) {}
 
+  /** prune deletes RED rows past retention (cutoffs in ms); returns the rows deleted per table. */
+  async prune(minuteCutoffMs: number, hourCutoffMs: number): Promise<{ minuteRows: number; hourRows: number }> {
+    const [, minuteRows] = await this.dataSource.query(`DELETE FROM red_minute WHERE bucket < to_timestamp($1)`, [minuteCutoffMs / 1000]);
+    const [, hourRows] = await this.dataSource.query(`DELETE FROM red_hour WHERE bucket < to_timestamp($1)`, [hourCutoffMs / 1000]);
+    return { minuteRows: Number(minuteRows), hourRows: Number(hourRows) };
+  }
+
   /**
    * write stores minute rows, their hour roll-ups and the `extra` upserts
    * (SLO counts) atomically. When every series id is known (the steady

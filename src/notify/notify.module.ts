@@ -26,6 +26,6 @@ import { SilencesController } from './silences.controller.js';
     SilenceRepository,
     { provide: CHANNEL_DIRECTORY, useExisting: ChannelRepository },
   ],
-  exports: [NotifyPlanner, Dispatcher, AlertmanagerPusher, CHANNEL_DIRECTORY],
+  exports: [NotifyPlanner, Dispatcher, AlertmanagerPusher, CHANNEL_DIRECTORY, OutboxRepository],
 })
 export class NotifyModule {}

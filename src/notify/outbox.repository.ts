@@ -28,6 +28,11 @@ export interface OutboxRow {
 export class OutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** pruneSent deletes delivered notifications older than the cutoff: they are history, not work. */
+  async pruneSent(cutoffMs: number): Promise<void> {
+    await this.dataSource.query(`DELETE FROM notifications WHERE status = 'sent' AND sent_at < to_timestamp($1)`, [cutoffMs / 1000]);
+  }
+
   /** enqueue ignores a row whose dedup key exists: one message per (alert, transition, channel). */
   async enqueue(m: EntityManager, rows: { dedupKey: string; alertId: string; channelId: string; kind: string; payload: unknown }[]): Promise<number> {
     if (rows.length === 0) return 0;

@@ -19,6 +19,15 @@ export class SliRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
+   * prune deletes SLO counts past retention, and rows of deleted SLOs (written
+   * by a batch in flight while the SLO was deleted).
+   */
+  async prune(minuteCutoffMs: number, hourCutoffMs: number): Promise<void> {
+    await this.dataSource.query(`DELETE FROM sli_minute WHERE bucket < to_timestamp($1) OR slo_id NOT IN (SELECT id FROM slos)`, [minuteCutoffMs / 1000]);
+    await this.dataSource.query(`DELETE FROM sli_hour WHERE bucket < to_timestamp($1) OR slo_id NOT IN (SELECT id FROM slos)`, [hourCutoffMs / 1000]);
+  }
+
+  /**
    * upsert is the additive upsert of `rows` into `table`, as a statement the
    * ingest group commit runs together with its RED rows (one statement, one
    * round trip: see RedRepository.write).
