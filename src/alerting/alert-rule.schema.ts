@@ -1,11 +1,5 @@
-import { compileShape, type JsonSchema } from '../common/json-schema.js';
+import { closedObject, compileShape, type JsonSchema } from '../common/json-schema.js';
 
-const object = (properties: Record<string, JsonSchema>, extra: JsonSchema = {}): JsonSchema => ({
-  type: 'object',
-  properties,
-  additionalProperties: false,
-  ...extra,
-});
 const duration = (example: string): JsonSchema => ({ type: 'string', description: 'duration such as 30s, 5m, 1h', example });
 const window = duration('5m');
 const strings = { type: 'array', items: { type: 'string' } };
@@ -16,10 +10,10 @@ const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
  * (id, version and timestamps are read-only and ignored on write). Fields it
  * does not list are refused.
  */
-export const ALERT_RULE_SCHEMA: JsonSchema = object(
+export const ALERT_RULE_SCHEMA: JsonSchema = closedObject(
   {
     name: { type: 'string', example: 'checkout-5xx' },
-    selector: object(
+    selector: closedObject(
       {
         service: { type: 'string', example: 'checkout' },
         operations: { ...strings, description: 'span names, exact or * ? globs; empty = all' },
@@ -32,20 +26,20 @@ export const ALERT_RULE_SCHEMA: JsonSchema = object(
       required: ['type'],
       discriminator: { propertyName: 'type' },
       oneOf: [
-        object({
+        closedObject({
           type: { const: 'error_ratio' },
           window,
           threshold: { type: 'number', description: 'ratio in [0, 1): fires above it', example: 0.05 },
           minCalls: { type: 'integer', minimum: 1 },
         }),
-        object({
+        closedObject({
           type: { const: 'latency' },
           window,
           percentile: { type: 'integer', enum: [50, 90, 95, 99] },
           thresholdMs: { type: 'number', example: 500 },
           minCalls: { type: 'integer', minimum: 1 },
         }),
-        object({
+        closedObject({
           type: { const: 'traffic' },
           window,
           baseline: { type: 'string', enum: ['last_week', 'trailing_mean'] },

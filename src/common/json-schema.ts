@@ -2,6 +2,11 @@ import { Ajv } from 'ajv';
 
 export type JsonSchema = Record<string, unknown>;
 
+/** closedObject is an object schema that refuses properties it does not list. */
+export function closedObject(properties: Record<string, JsonSchema>, extra: JsonSchema = {}): JsonSchema {
+  return { type: 'object', properties, additionalProperties: false, ...extra };
+}
+
 /** ShapeCheck reports a body's structural problems as `path: message` lines. */
 export type ShapeCheck = (body: unknown) => string[];
 

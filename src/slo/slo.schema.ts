@@ -1,15 +1,9 @@
-import { compileShape, type JsonSchema } from '../common/json-schema.js';
+import { closedObject, compileShape, type JsonSchema } from '../common/json-schema.js';
 
 const strings = { type: 'array', items: { type: 'string' } };
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
-const object = (properties: Record<string, JsonSchema>, extra: JsonSchema = {}): JsonSchema => ({
-  type: 'object',
-  properties,
-  additionalProperties: false,
-  ...extra,
-});
 
-const tier = object(
+const tier = closedObject(
   {
     severity: { type: 'string', enum: ['page', 'ticket'] },
     longWindowMs: { type: 'integer', description: 'whole minutes, in milliseconds', example: 3_600_000 },
@@ -25,7 +19,7 @@ const tier = object(
  * read-only: a definition fetched, edited and sent back is accepted, and
  * they are ignored. Anything else not listed here is refused.
  */
-export const SLO_SCHEMA: JsonSchema = object(
+export const SLO_SCHEMA: JsonSchema = closedObject(
   {
     name: { type: 'string', pattern: '^[a-zA-Z0-9][a-zA-Z0-9._:-]{0,127}$', example: 'checkout-availability' },
     service: { type: 'string', description: 'the service.name of its spans', example: 'checkout' },
@@ -35,12 +29,12 @@ export const SLO_SCHEMA: JsonSchema = object(
       required: ['type'],
       discriminator: { propertyName: 'type' },
       oneOf: [
-        object({
+        closedObject({
           type: { const: 'availability' },
           clientErrorsAreBad: { type: 'boolean', description: '4xx on server spans count as bad' },
           ignoreStatusCodes: { type: 'array', items: { type: 'integer' }, description: 'HTTP codes not counted at all' },
         }),
-        object(
+        closedObject(
           {
             type: { const: 'latency' },
             thresholdMs: { type: 'number', description: 'good = duration <= threshold', example: 300 },
@@ -50,7 +44,7 @@ export const SLO_SCHEMA: JsonSchema = object(
         ),
       ],
     },
-    selector: object({
+    selector: closedObject({
       operations: { ...strings, description: 'span names, exact or * ? globs; empty = all' },
       spanKinds: { type: 'array', items: { type: 'string', enum: ['internal', 'server', 'client', 'producer', 'consumer'] } },
       attributes: { ...stringMap, description: 'attribute equality' },
@@ -60,11 +54,11 @@ export const SLO_SCHEMA: JsonSchema = object(
     labels: stringMap,
     runbookUrl: { type: ['string', 'null'], description: 'http(s) URL' },
     channels: { ...strings, description: 'names or ids of existing channels; none = the default channels' },
-    alerting: object({
-      policy: object({ tiers: { type: 'array', items: tier } }, { required: ['tiers'] }),
+    alerting: closedObject({
+      policy: closedObject({ tiers: { type: 'array', items: tier } }, { required: ['tiers'] }),
       minEvents: { type: 'integer', minimum: 0, description: "events a tier's long window needs before it may fire (default 100)" },
-      budgetExhaustion: object({ belowPercent: { type: 'number' } }, { required: ['belowPercent'] }),
-      noData: object({ after: { type: 'string', example: '15m' } }, { required: ['after'] }),
+      budgetExhaustion: closedObject({ belowPercent: { type: 'number' } }, { required: ['belowPercent'] }),
+      noData: closedObject({ after: { type: 'string', example: '15m' } }, { required: ['after'] }),
       minWindowCoverage: {
         type: 'number',
         description: "share of a tier's window the SLO's history must cover before its burn rate is taken at face value (default 0.5)",
