@@ -53,3 +53,26 @@ export async function readBody(req: Request, maxBytes: number): Promise<Buffer> 
     req.on('aborted', () => finish(badRequest('request aborted')));
   });
 }
+
+/** parseJson reads a request body as JSON; anything else is a 400. */
+export function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw badRequest('request body is not valid JSON');
+  }
+}
+
+/**
+ * readJsonBody is the start of every JSON-only ingest route: 415 with
+ * `wrongType` for another content type (the unread body is drained, so the
+ * connection stays usable), then the capped read, then the parse.
+ */
+export async function readJsonBody(req: Request, maxBytes: number, wrongType: string): Promise<unknown> {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json') {
+    req.resume();
+    throw unsupportedMediaType(wrongType);
+  }
+  return parseJson(await readBody(req, maxBytes));
+}

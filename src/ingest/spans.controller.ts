@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { RequireScope } from '../common/auth.guard.js';
-import { badRequest, unsupportedMediaType } from '../common/errors.js';
-import { readBody } from '../common/body-reader.js';
+import { badRequest } from '../common/errors.js';
+import { readJsonBody } from '../common/body-reader.js';
 import { IngestService, IngestOutcome } from './ingest.service.js';
 import { parseSpanSummaries, SpanSummaryError } from './span-summary.js';
 
@@ -30,18 +30,7 @@ export class SpansController {
     },
   })
   async create(@Req() req: Request): Promise<IngestOutcome> {
-    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (type !== 'application/json') {
-      req.resume();
-      throw unsupportedMediaType('Content-Type must be application/json');
-    }
-    const body = await readBody(req, this.config.ingest.maxBodyBytes);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch {
-      throw badRequest('request body is not valid JSON');
-    }
+    const parsed = await readJsonBody(req, this.config.ingest.maxBodyBytes, 'Content-Type must be application/json');
     let spans;
     try {
       spans = parseSpanSummaries(parsed, this.ingest.wanted.keys);

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { RequireScope } from '../common/auth.guard.js';
-import { badRequest, unsupportedMediaType } from '../common/errors.js';
-import { readBody } from '../common/body-reader.js';
+import { badRequest } from '../common/errors.js';
+import { readJsonBody } from '../common/body-reader.js';
 import { IngestService } from './ingest.service.js';
 import { decodeZipkinSpans, ZipkinJsonError } from './zipkin/zipkin-json.decoder.js';
 
@@ -44,19 +44,12 @@ export class ZipkinController {
     },
   })
   async spans(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (type !== 'application/json') {
-      req.resume();
-      // Zipkin's proto3 encoding is not read: every Zipkin library can send JSON v2.
-      throw unsupportedMediaType('Content-Type must be application/json (Zipkin v2 JSON; proto3 is not supported)');
-    }
-    const body = await readBody(req, this.config.ingest.maxBodyBytes);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch {
-      throw badRequest('request body is not valid JSON');
-    }
+    // Zipkin's proto3 encoding is not read: every Zipkin library can send JSON v2.
+    const parsed = await readJsonBody(
+      req,
+      this.config.ingest.maxBodyBytes,
+      'Content-Type must be application/json (Zipkin v2 JSON; proto3 is not supported)',
+    );
     let spans;
     try {
       spans = decodeZipkinSpans(parsed, this.ingest.wanted.keys);
