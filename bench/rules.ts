@@ -39,15 +39,15 @@ async function seed(url: string, nowMs: number): Promise<void> {
   // Minute rows for the last two hours and around a week ago (last-week baselines); hour rows for 8 days.
   for (const [f, t] of [[minuteEnd - 2 * HOUR_MS, minuteEnd + MINUTE_MS], [minuteEnd - 7 * DAY_MS - 2 * HOUR_MS, minuteEnd - 7 * DAY_MS + HOUR_MS]]) {
     await c.query(
-      `INSERT INTO red_minute (series_id, bucket, calls, errors, duration_sum_ms, hist_lo, hist_n, hist_z, prom_buckets)
-       SELECT s.id, to_timestamp(m), 1000, 3, 25000, ${hist}, '{}' FROM series s, generate_series($1::bigint, $2::bigint, 60) m`,
+      `INSERT INTO red_minute (series_id, bucket, calls, errors, duration_sum_ms, hist_lo, hist_n, hist_z)
+       SELECT s.id, to_timestamp(m), 1000, 3, 25000, ${hist} FROM series s, generate_series($1::bigint, $2::bigint, 60) m`,
       [f / 1000, (t - MINUTE_MS) / 1000],
     );
   }
   const hourEnd = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
   await c.query(
-    `INSERT INTO red_hour (series_id, bucket, calls, errors, duration_sum_ms, hist_lo, hist_n, hist_z, prom_buckets)
-     SELECT s.id, to_timestamp(h), 60000, 180, 1500000, ${hist}, '{}' FROM series s, generate_series($1::bigint, $2::bigint, 3600) h`,
+    `INSERT INTO red_hour (series_id, bucket, calls, errors, duration_sum_ms, hist_lo, hist_n, hist_z)
+     SELECT s.id, to_timestamp(h), 60000, 180, 1500000, ${hist} FROM series s, generate_series($1::bigint, $2::bigint, 3600) h`,
     [(hourEnd - 8 * DAY_MS) / 1000, hourEnd / 1000],
   );
   await c.query(`ANALYZE series, red_minute, red_hour`);

@@ -23,7 +23,7 @@ describe('retention', () => {
     );
     const row = (table: string, ms: number) =>
       t.dataSource.query(
-        `INSERT INTO ${table} (series_id, bucket, calls, errors, duration_sum_ms, prom_buckets) VALUES ($1, to_timestamp($2), 1, 0, 1, '{}')`,
+        `INSERT INTO ${table} (series_id, bucket, calls, errors, duration_sum_ms) VALUES ($1, to_timestamp($2), 1, 0, 1)`,
         [id, ms / 1000],
       );
     await row('red_minute', now - 9 * day);

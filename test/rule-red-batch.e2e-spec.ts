@@ -49,8 +49,8 @@ describe('symptom rule counts for a whole tick in a fixed number of queries', ()
       const bucket = Math.floor(rnd() * 40);
       for (const [table, step] of [['red_minute', MINUTE_MS], ['red_hour', HOUR_MS]] as const) {
         await ds.query(
-          `INSERT INTO ${table} (series_id, bucket, calls, errors, duration_sum_ms, hist_lo, hist_n, hist_z, prom_buckets)
-           VALUES ($1, to_timestamp($2), $3, $4, 0, $5, ARRAY[$6::double precision], 1, '{}')
+          `INSERT INTO ${table} (series_id, bucket, calls, errors, duration_sum_ms, hist_lo, hist_n, hist_z)
+           VALUES ($1, to_timestamp($2), $3, $4, 0, $5, ARRAY[$6::double precision], 1)
            ON CONFLICT (series_id, bucket) DO UPDATE SET calls = ${table}.calls + excluded.calls, errors = ${table}.errors + excluded.errors,
              hist_lo = bw_dense_lo(${table}.hist_lo, ${table}.hist_n, excluded.hist_lo, excluded.hist_n),
              hist_n = bw_dense_add(${table}.hist_lo, ${table}.hist_n, excluded.hist_lo, excluded.hist_n),
