@@ -5,6 +5,7 @@ import { Notifications1795313100000 } from './1795313100000-Notifications.js';
 import { AlertmanagerChannels1795313400000 } from './1795313400000-AlertmanagerChannels.js';
 import { DenseHistograms1795313600000 } from './1795313600000-DenseHistograms.js';
 import { DropPromBuckets1795313700000 } from './1795313700000-DropPromBuckets.js';
+import { HotUpdates1795313700001 } from './1795313700001-HotUpdates.js';
 import { SliChangeMarkers1795313200000 } from './1795313200000-SliChangeMarkers.js';
 import { CompactSloStatus1795313200001 } from './1795313200001-CompactSloStatus.js';
 
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AlertmanagerChannels1795313400000,
   DenseHistograms1795313600000,
   DropPromBuckets1795313700000,
+  HotUpdates1795313700001,
 ];

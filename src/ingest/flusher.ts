@@ -92,7 +92,7 @@ export class Flusher implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.flush();
   }
 
-  /** The open batch's aggregator: callers add spans synchronously, then await `commitOf`. */
+  /** The open batch: callers add their spans to it synchronously, then await `track(batch, n)`. */
   current(): Batch {
     return this.open;
   }
