@@ -1,25 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { labelName, labelValue } from '../kernel/exposition.js';
+import { ExpositionBuffer, labelName, labelValue } from '../kernel/exposition.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { PROM_BOUNDS_SECONDS, type RedRow } from './aggregate/aggregator.js';
 
 interface SeriesTotals {
-  /** Line prefixes built once per series: a scrape then only appends numbers. */
-  okPrefix: string;
-  errorPrefix: string;
-  bucketPrefixes: string[];
-  infPrefix: string;
-  sumPrefix: string;
-  countPrefix: string;
+  /** Line prefixes encoded once per series: a scrape then only copies them and writes numbers. */
+  okPrefix: Buffer;
+  errorPrefix: Buffer;
+  bucketPrefixes: Buffer[];
+  infPrefix: Buffer;
+  sumPrefix: Buffer;
+  countPrefix: Buffer;
   calls: number;
   errors: number;
   sumSeconds: number;
   buckets: number[];
 }
 
-function fmt(n: number): string {
-  return Number.isInteger(n) ? String(n) : String(Math.round(n * 1e9) / 1e9);
-}
+const CALLS_HELP = [
+  '# HELP traces_span_metrics_calls_total Spans received, by service, span name, kind and status (errors as classified by Burnwatch).',
+  '# TYPE traces_span_metrics_calls_total counter',
+];
+const DURATION_HELP = ['# HELP traces_span_metrics_duration_seconds Span durations.', '# TYPE traces_span_metrics_duration_seconds histogram'];
+/** Room for one sample value (digits, sign, fraction) and the newline, for sizing the buffer. */
+const SAMPLE_BYTES = 24;
 
 /**
  * SpanMetricsStore keeps this process's cumulative RED counters since start
@@ -27,12 +31,16 @@ function fmt(n: number): string {
  * Jaeger and Grafana dashboards work unchanged. It is fed only with
  * committed batches: /metrics never shows a span the database lost.
  * Prometheus sums the counters of all replicas, as it would for collectors.
- * Rendering is a string build, not a prom-client metric, because 10,000
- * series with 19 samples each must scrape in well under a second.
+ * Rendering writes bytes, not a prom-client metric or one big string,
+ * because 10,000 series with 19 samples each (about 29 MB) must scrape in
+ * well under a second.
  */
 @Injectable()
 export class SpanMetricsStore {
   private readonly series = new Map<string, SeriesTotals>();
+  /** Bytes of all prefixes, kept up to date so a scrape allocates its buffer once. */
+  private prefixBytes = 0;
+  private lines = 0;
 
   constructor(metrics: MetricsService) {
     metrics.addText(() => this.render());
@@ -45,17 +53,20 @@ export class SpanMetricsStore {
         const labels = renderLabels(r);
         const h = 'traces_span_metrics_duration_seconds';
         t = {
-          okPrefix: `traces_span_metrics_calls_total{${labels},status_code="STATUS_CODE_UNSET"} `,
-          errorPrefix: `traces_span_metrics_calls_total{${labels},status_code="STATUS_CODE_ERROR"} `,
-          bucketPrefixes: PROM_BOUNDS_SECONDS.map((b) => `${h}_bucket{${labels},le="${b}"} `),
-          infPrefix: `${h}_bucket{${labels},le="+Inf"} `,
-          sumPrefix: `${h}_sum{${labels}} `,
-          countPrefix: `${h}_count{${labels}} `,
+          okPrefix: Buffer.from(`traces_span_metrics_calls_total{${labels},status_code="STATUS_CODE_UNSET"} `),
+          errorPrefix: Buffer.from(`traces_span_metrics_calls_total{${labels},status_code="STATUS_CODE_ERROR"} `),
+          bucketPrefixes: PROM_BOUNDS_SECONDS.map((b) => Buffer.from(`${h}_bucket{${labels},le="${b}"} `)),
+          infPrefix: Buffer.from(`${h}_bucket{${labels},le="+Inf"} `),
+          sumPrefix: Buffer.from(`${h}_sum{${labels}} `),
+          countPrefix: Buffer.from(`${h}_count{${labels}} `),
           calls: 0,
           errors: 0,
           sumSeconds: 0,
           buckets: new Array(PROM_BOUNDS_SECONDS.length).fill(0),
         };
+        const prefixes = [t.okPrefix, t.errorPrefix, ...t.bucketPrefixes, t.infPrefix, t.sumPrefix, t.countPrefix];
+        this.prefixBytes += prefixes.reduce((n, b) => n + b.length, 0);
+        this.lines += prefixes.length;
         this.series.set(r.seriesKey, t);
       }
       t.calls += r.calls;
@@ -69,27 +80,22 @@ export class SpanMetricsStore {
     return this.series.size;
   }
 
-  render(): string {
-    const out: string[] = [
-      '# HELP traces_span_metrics_calls_total Spans received, by service, span name, kind and status (errors as classified by Burnwatch).',
-      '# TYPE traces_span_metrics_calls_total counter',
-    ];
+  render(): Buffer {
+    const out = new ExpositionBuffer(this.prefixBytes + this.lines * SAMPLE_BYTES + 512);
+    for (const l of CALLS_HELP) out.text(l);
     for (const t of this.series.values()) {
       const ok = t.calls - t.errors;
-      if (ok > 0) out.push(t.okPrefix + fmt(ok));
-      if (t.errors > 0) out.push(t.errorPrefix + fmt(t.errors));
+      if (ok > 0) out.line(t.okPrefix, ok);
+      if (t.errors > 0) out.line(t.errorPrefix, t.errors);
     }
-    out.push(
-      '# HELP traces_span_metrics_duration_seconds Span durations.',
-      '# TYPE traces_span_metrics_duration_seconds histogram',
-    );
+    for (const l of DURATION_HELP) out.text(l);
     for (const t of this.series.values()) {
-      for (let i = 0; i < t.bucketPrefixes.length; i++) out.push(t.bucketPrefixes[i] + fmt(t.buckets[i]));
-      out.push(t.infPrefix + fmt(t.calls));
-      out.push(t.sumPrefix + fmt(t.sumSeconds));
-      out.push(t.countPrefix + fmt(t.calls));
+      for (let i = 0; i < t.bucketPrefixes.length; i++) out.line(t.bucketPrefixes[i], t.buckets[i]);
+      out.line(t.infPrefix, t.calls);
+      out.line(t.sumPrefix, t.sumSeconds);
+      out.line(t.countPrefix, t.calls);
     }
-    return out.join('\n') + '\n';
+    return out.bytes();
   }
 }
 

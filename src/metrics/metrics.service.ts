@@ -9,18 +9,24 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
-  private readonly textSources: (() => string)[] = [];
+  private readonly textSources: (() => string | Buffer)[] = [];
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
 
   /** addText registers exposition text rendered outside prom-client (large label sets, see SpanMetricsStore). */
-  addText(source: () => string): void {
+  addText(source: () => string | Buffer): void {
     this.textSources.push(source);
   }
 
-  async render(): Promise<string> {
-    return (await this.registry.metrics()) + this.textSources.map((s) => s()).join('');
+  /** render is the whole exposition as bytes: the text sources may be tens of megabytes, never joined into one string. */
+  async render(): Promise<Buffer> {
+    const parts: Buffer[] = [Buffer.from(await this.registry.metrics())];
+    for (const source of this.textSources) {
+      const part = source();
+      parts.push(typeof part === 'string' ? Buffer.from(part) : part);
+    }
+    return Buffer.concat(parts);
   }
 }
