@@ -76,7 +76,7 @@ describe('definitions are strict over the API', () => {
 
   it('gives 400 naming the path of mistyped or misplaced channel fields, never echoing a secret', async () => {
     const secret = 'http://127.0.0.1:9/services/T000/B000/SECRET';
-    const post = (body: unknown) => request(t.server).post('/api/v1/channels').send(body).expect(400);
+    const post = (body: object) => request(t.server).post('/api/v1/channels').send(body).expect(400);
     const typed = await post({ name: 'oncall', type: 'slack', config: { webhookUrl: 42 }, severities: ['pager'], isDefault: 'yes' });
     expect(typed.body).toEqual({
       error: 'bad_request',
