@@ -4,7 +4,7 @@ import { minuteHorizon, readableRange } from '../kernel/stored-ranges.js';
 import { floorMinute } from '../kernel/minute-ranges.js';
 import { histogramFromStored } from '../ingest/red.repository.js';
 import { LogHistogram } from '../kernel/log-histogram.js';
-import { RedQueryRepository, RedTotals } from './red.repository.js';
+import { RedTotalsRepository, RedTotals } from './red-totals.repository.js';
 
 export interface RedSummary {
   calls: number;
@@ -41,7 +41,7 @@ function round(n: number): number {
 export class RedService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly repository: RedQueryRepository,
+    private readonly repository: RedTotalsRepository,
   ) {}
 
   /**
