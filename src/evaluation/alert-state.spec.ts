@@ -7,9 +7,10 @@ import {
   RESOLVED_RETENTION_MS,
   stepAlert,
 } from './alert-state.js';
+import { MINUTE_MS } from '../kernel/minute-ranges.js';
 
 const BASE = Date.parse('2024-05-01T00:00:00Z');
-const MIN = 60_000;
+const MIN = MINUTE_MS;
 const labels = { alertname: 'HighErrorRate', service: 'checkout', severity: 'page' };
 
 interface Row {

@@ -1,5 +1,5 @@
 import type { HistogramJson } from '../kernel/log-histogram.js';
-import { DAY_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { WindowError, formatDuration, parseDuration } from './windows.js';
 import { isObj, stringMap } from '../common/validation.js';
 import { NAMEABLE_SPAN_KINDS } from '../kernel/span.model.js';
@@ -202,8 +202,8 @@ function readCondition(v: unknown, errors: string[]): SymptomCondition | undefin
     condition = { type: 'error_ratio', windowMs: windowMs!, threshold: v.threshold as number, minCalls };
   } else if (v.type === 'latency') {
     if (!PERCENTILES.includes(v.percentile as 50)) errors.push(`condition.percentile: must be one of 50, 90, 95, 99, got ${show(v.percentile)}`);
-    if (!isNum(v.thresholdMs) || v.thresholdMs <= 0 || v.thresholdMs > 3_600_000) {
-      errors.push(`condition.thresholdMs: must be a number of milliseconds > 0 and <= 3600000, got ${show(v.thresholdMs)}`);
+    if (!isNum(v.thresholdMs) || v.thresholdMs <= 0 || v.thresholdMs > HOUR_MS) {
+      errors.push(`condition.thresholdMs: must be a number of milliseconds > 0 and <= ${HOUR_MS}, got ${show(v.thresholdMs)}`);
     }
     const minCalls = readMinCalls(v.minCalls, DEFAULT_MIN_CALLS, 'the fewest calls in the window for the rule to fire', errors);
     condition = { type: 'latency', windowMs: windowMs!, percentile: v.percentile as 50, thresholdMs: v.thresholdMs as number, minCalls };

@@ -6,9 +6,10 @@ import { buildPostableAlert, sendToAlertmanagers, type PostableAlert } from './c
 import type { NotifiableAlert } from './notifiable-alert.js';
 import { routeAll } from './notify-planner.service.js';
 import { NotifyMetrics } from './notify.metrics.js';
+import { MINUTE_MS } from '../kernel/minute-ranges.js';
 
 /** Prometheus' default --rules.alert.resend-delay: the floor of the validity below. */
-const MIN_RESEND_MS = 60_000;
+const MIN_RESEND_MS = MINUTE_MS;
 /** Prometheus posts at most 64 alerts per request by default. */
 const BATCH = 64;
 

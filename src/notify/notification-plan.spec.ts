@@ -1,9 +1,10 @@
 import { planNotification, type AlertNotifyState } from './notification-plan.js';
 import { isSilenced, type SilenceWindow } from './silence-matcher.js';
 import { validateSilence } from './silence.validation.js';
+import { HOUR_MS } from '../kernel/minute-ranges.js';
 
-const policy = { repeatIntervalMs: 4 * 3600_000, sendResolved: true };
-const H = 3600_000;
+const H = HOUR_MS;
+const policy = { repeatIntervalMs: 4 * H, sendResolved: true };
 
 describe('planNotification', () => {
   it.each<[string, AlertNotifyState, boolean, number, string | undefined]>([
