@@ -63,26 +63,26 @@ export interface SymptomRuleSpec {
 }
 
 /** DEFAULT_SPAN_KINDS is the SLO selector's default too: the spans that answer callers. */
-export const DEFAULT_SPAN_KINDS: readonly string[] = ['server', 'consumer'];
-export const MIN_WINDOW_MS = MINUTE_MS;
-export const MAX_WINDOW_MS = 7 * DAY_MS;
+const DEFAULT_SPAN_KINDS: readonly string[] = ['server', 'consumer'];
+const MIN_WINDOW_MS = MINUTE_MS;
+const MAX_WINDOW_MS = 7 * DAY_MS;
 /** MAX_HOLD_MS caps `for` and `keepFiringFor`: longer holds hide outages rather than de-noise them. */
-export const MAX_HOLD_MS = 7 * DAY_MS;
+const MAX_HOLD_MS = 7 * DAY_MS;
 /**
  * DEFAULT_MIN_CALLS for error_ratio and latency: below 10 calls one failure
  * is already a 10%+ error ratio and one slow call the p90, which says more
  * about chance than about the service.
  */
-export const DEFAULT_MIN_CALLS = 10;
+const DEFAULT_MIN_CALLS = 10;
 /**
  * DEFAULT_MIN_BASELINE_CALLS for traffic: call counts scatter by about √n, so
  * a baseline of 100 scatters by ~10% and a 50% deviation is far outside it;
  * at 10 calls it would be ~30%, and a traffic rule would flap.
  */
-export const DEFAULT_MIN_BASELINE_CALLS = 100;
-export const DEFAULT_TRAILING_WINDOWS = 6;
+const DEFAULT_MIN_BASELINE_CALLS = 100;
+const DEFAULT_TRAILING_WINDOWS = 6;
 /** MAX_BASELINE_LOOKBACK_MS bounds how far back a trailing mean reads (hour rows are kept far longer). */
-export const MAX_BASELINE_LOOKBACK_MS = 28 * DAY_MS;
+const MAX_BASELINE_LOOKBACK_MS = 28 * DAY_MS;
 
 const PERCENTILES = [50, 90, 95, 99] as const;
 const SEVERITIES: readonly SymptomSeverity[] = ['page', 'ticket', 'info'];

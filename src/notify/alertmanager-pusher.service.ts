@@ -24,7 +24,7 @@ export function validityMs(evalIntervalMs: number): number {
 }
 
 /** generatorUrl is the SLO's page in the console, or the alert itself for symptom rules. */
-export function generatorUrl(publicUrl: string, a: Pick<NotifiableAlert, 'id' | 'source' | 'sourceId'>): string {
+function generatorUrl(publicUrl: string, a: Pick<NotifiableAlert, 'id' | 'source' | 'sourceId'>): string {
   const base = publicUrl.replace(/\/+$/, '');
   return a.source === 'slo' ? `${base}/slos/${encodeURIComponent(a.sourceId)}` : `${base}/api/v1/alerts/${encodeURIComponent(a.id)}`;
 }

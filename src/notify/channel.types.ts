@@ -1,6 +1,6 @@
 import { checkChannel } from './channel.schema.js';
 
-export type ChannelType = 'slack' | 'email' | 'webhook' | 'alertmanager';
+type ChannelType = 'slack' | 'email' | 'webhook' | 'alertmanager';
 
 /** How Burnwatch authenticates to Alertmanager (or the proxy in front of it); the secrets never leave. */
 export type AlertmanagerAuth = { basic: { username: string; password: string } } | { bearerToken: string } | null;
