@@ -144,4 +144,16 @@ describe('definitions are strict over the API', () => {
     const fetched = (await request(t.server).get(`/api/v1/silences/${created.body.id}`).expect(200)).body;
     expect(fetched).toEqual({ ...silence, startsAt, id: created.body.id, createdAt: created.body.createdAt });
   });
+
+  it('documents channel and silence bodies at /docs from the schemas that check them', async () => {
+    const doc = (await request(t.server).get('/docs/json').expect(200)).body;
+    const body = (path: string, method: string) => doc.paths[path][method].requestBody.content['application/json'].schema;
+    const channel = body('/api/v1/channels', 'post');
+    expect(channel.oneOf.map((v: { properties: { type: { const: string } } }) => v.properties.type.const)).toEqual(['slack', 'email', 'webhook', 'alertmanager']);
+    expect(channel.oneOf[0].properties.config.required).toEqual(['webhookUrl']);
+    expect(body('/api/v1/channels/{id}', 'put').oneOf).toHaveLength(4);
+    const silence = body('/api/v1/silences', 'post');
+    expect(silence.required).toEqual(['matchers', 'endsAt', 'createdBy']);
+    expect(silence.properties.matchers.items.properties.op.enum).toEqual(['=', '!=', '=~', '!~']);
+  });
 });
