@@ -15,7 +15,10 @@ import { SloModule } from './slo/slo.module.js';
 import { AlertingModule } from './alerting/alerting.module.js';
 import { NotifyModule } from './notify/notify.module.js';
 import { RetentionModule } from './retention/retention.module.js';
-import { CHANNEL_USERS, type ChannelUsers } from './common/channel-directory.js';
+import { CHANNEL_DIRECTORY, CHANNEL_USERS, type ChannelUsers } from './common/channel-directory.js';
+import { SPAN_SINK } from './ingest/span-sink.js';
+import { SloSpanSink } from './slo/slo-span-sink.js';
+import { ChannelRepository } from './notify/channel.repository.js';
 import { SloRepository } from './slo/slo.repository.js';
 import { AlertRuleRepository } from './alerting/alert-rule.repository.js';
 
@@ -45,9 +48,15 @@ export class AppModule implements NestModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        // Ports a lower module defines and a higher one implements are wired
+        // here, the one place that sees both: ingest's span sink (slo), the
+        // channel directory SLOs and rules consult (notify), and who names a
+        // channel (slo, alerting) for notify.
+        { provide: SPAN_SINK, useExisting: SloSpanSink },
+        { provide: CHANNEL_DIRECTORY, useExisting: ChannelRepository },
         { provide: CHANNEL_USERS, useFactory: channelUsers, inject: [SloRepository, AlertRuleRepository] },
       ],
-      exports: [APP_CONFIG, CHANNEL_USERS],
+      exports: [APP_CONFIG, SPAN_SINK, CHANNEL_DIRECTORY, CHANNEL_USERS],
     };
   }
 

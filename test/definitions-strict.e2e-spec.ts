@@ -73,4 +73,87 @@ describe('definitions are strict over the API', () => {
     await request(t.server).patch(`/api/v1/slos/${created.body.id}`).send({ channels: [] }).expect(200);
     await request(t.server).delete(`/api/v1/channels/${channel.body.id}`).expect(204);
   });
+
+  it('gives 400 naming the path of mistyped or misplaced channel fields, never echoing a secret', async () => {
+    const secret = 'http://127.0.0.1:9/services/T000/B000/SECRET';
+    const post = (body: object) => request(t.server).post('/api/v1/channels').send(body).expect(400);
+    const typed = await post({ name: 'oncall', type: 'slack', config: { webhookUrl: 42 }, severities: ['pager'], isDefault: 'yes' });
+    expect(typed.body).toEqual({
+      error: 'bad_request',
+      message:
+        'config.webhookUrl: must be an http(s) URL (the Slack incoming webhook); severities[0]: must be one of page, ticket, info; isDefault: must be boolean',
+    });
+    expect((await post({ name: 'oncall', type: 'sms', config: {} })).body.message).toBe('type: must be one of slack, email, webhook, alertmanager');
+    const misplaced = await post({ name: 'oncall', type: 'slack', webhookUrl: secret, config: {} });
+    expect(misplaced.body.message).toBe('webhookUrl: unknown field; "webhookUrl" belongs in config; config.webhookUrl: must be an http(s) URL (the Slack incoming webhook)');
+    const otherType = await post({ name: 'oncall', type: 'slack', config: { webhookUrl: secret, to: ['a@example.com'] } });
+    expect(otherType.body.message).toBe('config.to: unknown field; allowed only with another "type"');
+    const token = 'tok\nen-SECRET';
+    const am = await post({ name: 'am', type: 'alertmanager', config: { urls: ['http://127.0.0.1:9'], bearerToken: token, bearerTokn: 'x' } });
+    expect(am.body.message).toBe('config.bearerTokn: unknown field; did you mean "bearerToken"?; config.bearerToken: must be a single-line string');
+    expect(JSON.stringify([typed.body, misplaced.body, otherType.body, am.body])).not.toContain('SECRET');
+    expect((await request(t.server).get('/api/v1/channels').expect(200)).body).toEqual([]);
+  });
+
+  it('round-trips a channel: PUT of the body POSTed changes nothing, and secrets stay out', async () => {
+    const body = {
+      name: 'team-hook',
+      type: 'webhook',
+      config: { url: 'http://127.0.0.1:9/hook?token=SECRET', headers: { Authorization: 'Bearer SECRET' } },
+      severities: ['page', 'ticket'],
+      isDefault: false,
+    };
+    const created = await request(t.server).post('/api/v1/channels').send(body).expect(201);
+    expect(created.body).toMatchObject({ name: 'team-hook', type: 'webhook', severities: ['page', 'ticket'], isDefault: false });
+    expect(created.body.config).toEqual({ url: '[redacted]', urlHost: '127.0.0.1:9', headers: { Authorization: '[redacted]' } });
+    const fetched = (await request(t.server).get(`/api/v1/channels/${created.body.id}`).expect(200)).body;
+    expect(fetched).toEqual(created.body);
+    // Read-only fields of a fetched channel are ignored on write.
+    const put = await request(t.server)
+      .put(`/api/v1/channels/${created.body.id}`)
+      .send({ ...body, id: fetched.id, createdAt: fetched.createdAt, updatedAt: fetched.updatedAt })
+      .expect(200);
+    const strip = ({ updatedAt: _u, ...rest }: Record<string, unknown>) => rest;
+    expect(strip(put.body)).toEqual(strip(fetched));
+    expect(JSON.stringify([created.body, fetched, put.body])).not.toContain('SECRET');
+    await request(t.server).delete(`/api/v1/channels/${created.body.id}`).expect(204);
+  });
+
+  it('gives 400 naming the path of mistyped or misplaced silence fields, and round-trips a valid one', async () => {
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const silence = { matchers: [{ name: 'slo', op: '=', value: 'checkout-availability' }], endsAt, createdBy: 'alice', comment: 'deploying' };
+    const typed = await request(t.server)
+      .post('/api/v1/silences')
+      .send({ ...silence, matchers: [{ name: 'slo', op: '==', value: 3 }], createdBy: '' })
+      .expect(400);
+    expect(typed.body).toEqual({
+      error: 'bad_request',
+      message: 'matchers[0].op: must be one of = != =~ !~; matchers[0].value: must be a string of at most 1000 characters; createdBy: is required',
+    });
+    const misplaced = await request(t.server)
+      .post('/api/v1/silences')
+      .send({ ...silence, endsAt: undefined, matchers: [{ ...silence.matchers[0], endsAt }] })
+      .expect(400);
+    expect(misplaced.body.message).toBe('endsAt: expected an RFC 3339 timestamp; matchers[0].endsAt: unknown field; "endsAt" belongs at the top level');
+    const typo = await request(t.server).post('/api/v1/silences').send({ ...silence, coment: 'x' }).expect(400);
+    expect(typo.body.message).toBe('coment: unknown field; did you mean "comment"?');
+    expect((await request(t.server).get('/api/v1/silences').expect(200)).body).toEqual([]);
+
+    const startsAt = new Date(Date.now() - 60_000).toISOString();
+    const created = await request(t.server).post('/api/v1/silences').send({ ...silence, startsAt }).expect(201);
+    const fetched = (await request(t.server).get(`/api/v1/silences/${created.body.id}`).expect(200)).body;
+    expect(fetched).toEqual({ ...silence, startsAt, id: created.body.id, createdAt: created.body.createdAt });
+  });
+
+  it('documents channel and silence bodies at /docs from the schemas that check them', async () => {
+    const doc = (await request(t.server).get('/docs/json').expect(200)).body;
+    const body = (path: string, method: string) => doc.paths[path][method].requestBody.content['application/json'].schema;
+    const channel = body('/api/v1/channels', 'post');
+    expect(channel.oneOf.map((v: { properties: { type: { const: string } } }) => v.properties.type.const)).toEqual(['slack', 'email', 'webhook', 'alertmanager']);
+    expect(channel.oneOf[0].properties.config.required).toEqual(['webhookUrl']);
+    expect(body('/api/v1/channels/{id}', 'put').oneOf).toHaveLength(4);
+    const silence = body('/api/v1/silences', 'post');
+    expect(silence.required).toEqual(['matchers', 'endsAt', 'createdBy']);
+    expect(silence.properties.matchers.items.properties.op.enum).toEqual(['=', '!=', '=~', '!~']);
+  });
 });

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module.js';
+import { NotifyModule } from '../notify/notify.module.js';
+import { SloModule } from '../slo/slo.module.js';
 import { AlertMetrics } from './alert-metrics.js';
 import { AlertRepository } from './alert.repository.js';
 import { AlertingService } from './alerting.service.js';
@@ -11,6 +14,7 @@ import { AlertRulesController } from './alert-rules.controller.js';
 import { RuleAlertsService } from './rule-alerts.service.js';
 
 @Module({
+  imports: [SloModule, NotifyModule, MetricsModule],
   controllers: [AlertsController, AlertRulesController],
   providers: [AlertRuleRepository, RuleAlertsService, AlertRepository, AttributionRepository, SloAlertsService, AlertingService, AlertMetrics, EvaluationScheduler],
   exports: [AlertingService, AlertRuleRepository],

@@ -7,7 +7,8 @@ import { SloAlertsService } from './slo-alerts.service.js';
 import { RuleAlertsService } from './rule-alerts.service.js';
 import { NotifyPlanner } from '../notify/notify-planner.service.js';
 import type { NotifiableAlert } from '../notify/notifiable-alert.js';
-import { AlertmanagerPusher, RESOLVED_RESEND_MS } from '../notify/alertmanager-pusher.service.js';
+import { AlertmanagerPusher } from '../notify/alertmanager-pusher.service.js';
+import { RESOLVED_RETENTION_MS } from '../evaluation/alert-state.js';
 import { SloRegistry } from '../slo/slo-registry.js';
 import { EntityManager } from 'typeorm';
 import { isUuid } from '../common/patterns.js';
@@ -52,7 +53,7 @@ export class AlertingService {
   /** notifiable: this tick's alerts as notify needs them, channels from their SLO or rule. */
   private async notifiable(m: EntityManager, nowMs: number): Promise<NotifiableAlert[]> {
     const sloChannels = new Map(this.slos.all.map((s) => [s.id, s.channels]));
-    return (await this.alerts.notifiable(m, nowMs, RESOLVED_RESEND_MS)).map((a) => {
+    return (await this.alerts.notifiable(m, nowMs, RESOLVED_RETENTION_MS)).map((a) => {
       const { source: _source, sourceId: _sourceId, lastSentAt: _lastSentAt, ...snapshot } = view(a);
       return {
         id: a.id,

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { minuteHorizon, RangeRecorder } from '../kernel/stored-ranges.js';
 import { EntityManager } from 'typeorm';
-import { fingerprint, stepAlert } from '../evaluation/alert-state.js';
+import { fingerprint, RESOLVED_RETENTION_MS, stepAlert } from '../evaluation/alert-state.js';
 import { evaluationEnd, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { evaluateSymptom } from '../evaluation/symptom-rule.evaluator.js';
 import { symptomRuleToJson, type RedSums } from '../evaluation/symptom-rule.js';
@@ -10,7 +10,6 @@ import { AlertRepository, toState } from './alert.repository.js';
 import { AlertRuleRepository } from './alert-rule.repository.js';
 import { AttributionRepository } from './attribution.repository.js';
 import { loadRuleCountsBatch } from './rule-red-batch.js';
-import { RESOLVED_RETENTION_MS } from './slo-alerts.service.js';
 
 /**
  * RuleAlertsService evaluates symptom rules in the evaluator's transaction:

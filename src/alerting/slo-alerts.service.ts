@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
-import { DEFAULT_ALERT_TIMING, fingerprint, stepAlert, type AlertStep } from '../evaluation/alert-state.js';
+import { DEFAULT_ALERT_TIMING, fingerprint, RESOLVED_RETENTION_MS, stepAlert, type AlertStep } from '../evaluation/alert-state.js';
 import { evaluationEnd, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { firingTiers, SLO_ALERT_NAME, stepSloAlerts } from '../evaluation/slo-alerts.js';
 import type { SloStatus } from '../evaluation/slo-evaluator.js';
@@ -10,9 +10,6 @@ import type { Slo } from '../slo/slo.types.js';
 import type { Evaluated } from '../slo/slo-evaluation.service.js';
 import { AlertRepository, AlertRow, toState } from './alert.repository.js';
 import { AttributionRepository } from './attribution.repository.js';
-
-/** Resolved incidents stay visible to the state machine this long (Prometheus' resolved retention). */
-export const RESOLVED_RETENTION_MS = 15 * MINUTE_MS;
 
 /**
  * SloAlertsService turns SLO statuses into alert state: it steps the page
@@ -73,7 +70,6 @@ export class SloAlertsService {
     const prev = current.get(fingerprint(labels));
     const step = stepAlert(prev && toState(prev), active, nowMs, {
       ...DEFAULT_ALERT_TIMING,
-      resolvedRetentionMs: RESOLVED_RETENTION_MS,
       labels,
       annotations: { ...annotations, ...(slo.runbookUrl ? { runbook_url: slo.runbookUrl } : {}), dashboard: `${this.config.publicUrl}/api/v1/slos/${slo.id}/status` },
       value: status.budget.remainingFraction,

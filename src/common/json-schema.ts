@@ -10,7 +10,7 @@ export function closedObject(properties: Record<string, JsonSchema>, extra: Json
 /** ShapeCheck reports a body's structural problems as `path: message` lines. */
 export type ShapeCheck = (body: unknown) => string[];
 
-const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false });
+const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false, verbose: true });
 
 /**
  * compileShape turns a definition's JSON Schema into a check for the problems
@@ -22,6 +22,22 @@ const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false });
  * (OpenAPI at /docs), so both read from one description of the body.
  */
 export function compileShape(schema: JsonSchema): ShapeCheck {
+  return compile(schema, false);
+}
+
+/**
+ * compileCheck turns a body's JSON Schema into its whole structural check:
+ * unknown fields (with the same hints as compileShape) and every value the
+ * schema can judge (types, enums, required, patterns, lengths, bounds). A
+ * schema node may carry `x-message`, what to say instead of ajv's wording
+ * (a string, or one per keyword); messages never echo the value, which may
+ * be a secret.
+ */
+export function compileCheck(schema: JsonSchema): ShapeCheck {
+  return compile(schema, true);
+}
+
+function compile(schema: JsonSchema, values: boolean): ShapeCheck {
   const validate = ajv.compile(schema);
   const homes = propertyHomes(schema);
   const siblings = new Map<string, string[]>();
@@ -44,10 +60,41 @@ export function compileShape(schema: JsonSchema): ShapeCheck {
             ? `; did you mean "${near}"?`
             : '';
         out.push(`${at ? `${at}.` : ''}${field}: unknown field${hint}`);
+      } else if (values) {
+        out.push(valueProblem(e, at));
       }
     }
     return [...new Set(out)];
   };
+}
+
+type AjvError = NonNullable<ReturnType<Ajv['compile']>['errors']>[number];
+
+/** valueProblem renders one ajv error as `path: message`, preferring the schema's own x-message. */
+function valueProblem(e: AjvError, at: string): string {
+  const join = (field: string) => (at ? `${at}.${field}` : field);
+  if (e.keyword === 'required') {
+    const field = String((e.params as { missingProperty: string }).missingProperty);
+    const own = (e.parentSchema?.properties as Record<string, JsonSchema> | undefined)?.[field];
+    return `${join(field)}: ${(own && messageOf(own, 'required')) ?? 'is required'}`;
+  }
+  if (e.keyword === 'discriminator') {
+    const tag = String((e.params as { tag: string }).tag);
+    const variants = ((e.parentSchema?.oneOf as JsonSchema[] | undefined) ?? []).map(
+      (v) => ((v.properties as Record<string, JsonSchema> | undefined)?.[tag]?.const as string | undefined) ?? '?',
+    );
+    return `${join(tag)}: must be one of ${variants.join(', ')}`;
+  }
+  const own = e.parentSchema ? messageOf(e.parentSchema as JsonSchema, e.keyword) : undefined;
+  const text = own ?? (e.keyword === 'enum' ? `must be one of ${(e.schema as unknown[]).join(', ')}` : e.message ?? 'is invalid');
+  return `${at || 'body'}: ${text}`;
+}
+
+function messageOf(node: JsonSchema, keyword: string): string | undefined {
+  const m = node['x-message'];
+  if (typeof m === 'string') return m;
+  if (typeof m === 'object' && m !== null) return (m as Record<string, string>)[keyword];
+  return undefined;
 }
 
 /** dotted renders a JSON pointer as the field paths our messages use: `alerting.policy.tiers[0]`. */

@@ -1,6 +1,7 @@
 import { ConfigError, EnvVar, bool, httpUrl, int, list, oneOf, postgresUrl, str } from './env-schema.js';
 import type { LogLevel } from './config.js';
 import { NAMEABLE_SPAN_KINDS, spanKindFromName } from '../kernel/span.model.js';
+import { DAY_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 
 const spanKinds = (raw: string): number[] =>
   list(raw).map((k) => {
@@ -80,7 +81,7 @@ export const ENV = {
     name: 'SHUTDOWN_TIMEOUT_MS',
     doc: 'How long a graceful shutdown waits for in-flight work.',
     default: '10000',
-    parse: int(0, 600000),
+    parse: int(0, 10 * MINUTE_MS),
   },
   PUBLIC_URL: {
     name: 'PUBLIC_URL',
@@ -98,7 +99,7 @@ export const ENV = {
     name: 'FLUSH_INTERVAL_MS',
     doc: 'Upper bound on how long received spans linger before their group commit starts; commits normally start as soon as the database is free.',
     default: '200',
-    parse: int(10, 60000),
+    parse: int(10, MINUTE_MS),
   },
   MAX_INFLIGHT_SPANS: {
     name: 'MAX_INFLIGHT_SPANS',
@@ -134,7 +135,7 @@ export const ENV = {
     name: 'MAX_FUTURE_SKEW_MS',
     doc: 'Spans starting further than this in the future are rejected.',
     default: '600000',
-    parse: int(0, 86400000),
+    parse: int(0, DAY_MS),
   },
   RETENTION_MINUTE_DAYS: {
     name: 'RETENTION_MINUTE_DAYS',
@@ -185,19 +186,19 @@ export const ENV = {
     default: String(24 * 3600),
     parse: int(10, 30 * 86400),
   },
-  NOTIFY_TIMEOUT_MS: { name: 'NOTIFY_TIMEOUT_MS', doc: 'Timeout of one send (HTTP or SMTP).', default: '10000', parse: int(100, 120000) },
+  NOTIFY_TIMEOUT_MS: { name: 'NOTIFY_TIMEOUT_MS', doc: 'Timeout of one send (HTTP or SMTP).', default: '10000', parse: int(100, 2 * MINUTE_MS) },
   NOTIFY_LEASE_SECONDS: {
     name: 'NOTIFY_LEASE_SECONDS',
     doc: 'How long a claimed notification is reserved for its sender; after that another replica may send it.',
     default: '60',
     parse: int(1, 3600),
   },
-  NOTIFY_POLL_MS: { name: 'NOTIFY_POLL_MS', doc: 'How often each replica looks for due notifications.', default: '1000', parse: int(50, 60000) },
+  NOTIFY_POLL_MS: { name: 'NOTIFY_POLL_MS', doc: 'How often each replica looks for due notifications.', default: '1000', parse: int(50, MINUTE_MS) },
   SLACK_MIN_INTERVAL_MS: {
     name: 'SLACK_MIN_INTERVAL_MS',
     doc: 'Minimum spacing of messages to one Slack webhook (Slack allows about one per second).',
     default: '1000',
-    parse: int(0, 60000),
+    parse: int(0, MINUTE_MS),
   },
   TRACE_URL_TEMPLATE: {
     name: 'TRACE_URL_TEMPLATE',

@@ -16,6 +16,7 @@ import {
   reachableBinaries,
   relocatedDataDir,
 } from './postgres-placement.js';
+import { MINUTE_MS } from '../kernel/minute-ranges.js';
 
 /** freePort asks the kernel for an unused TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -56,7 +57,7 @@ export interface EmbeddedOptions {
 
 const PASSWORD = 'burnwatch';
 const READY = 'database system is ready to accept connections';
-const START_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = MINUTE_MS;
 
 /**
  * startEmbeddedPostgres runs the real PostgreSQL binaries shipped in the

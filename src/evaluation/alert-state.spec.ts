@@ -4,13 +4,13 @@ import {
   type AlertTransition,
   type StepOptions,
   fingerprint,
-  markSent,
-  needsSending,
+  RESOLVED_RETENTION_MS,
   stepAlert,
 } from './alert-state.js';
+import { MINUTE_MS } from '../kernel/minute-ranges.js';
 
 const BASE = Date.parse('2024-05-01T00:00:00Z');
-const MIN = 60_000;
+const MIN = MINUTE_MS;
 const labels = { alertname: 'HighErrorRate', service: 'checkout', severity: 'page' };
 
 interface Row {
@@ -34,7 +34,7 @@ function run(options: Omit<StepOptions, 'labels'>, rows: Row[], start?: AlertSta
 }
 
 describe('stepAlert', () => {
-  const timing = { forMs: 2 * MIN, keepFiringForMs: 0, resolvedRetentionMs: 15 * MIN };
+  const timing = { forMs: 2 * MIN, keepFiringForMs: 0, resolvedRetentionMs: RESOLVED_RETENTION_MS };
 
   it('for: pending until now − activeAt ≥ for, then firing; resolves; kept for the retention, then dropped', () => {
     const final = run(timing, [
@@ -107,7 +107,7 @@ describe('stepAlert', () => {
       { t: 0, active: true, state: 'firing', transition: 'firing' },
       { t: 1, active: false, state: 'inactive', transition: 'resolved' },
     ]);
-    const sent = markSent(resolved!, BASE + 1 * MIN);
+    const sent: AlertState = { ...resolved!, lastSentAt: BASE + 1 * MIN };
     const { next, transition } = stepAlert(sent, true, BASE + 5 * MIN, { ...timing, forMs: 0, labels });
     expect(transition).toBe('firing');
     expect(next).toEqual({ fingerprint: fingerprint(labels), labels, state: 'firing', activeAt: BASE + 5 * MIN, firedAt: BASE + 5 * MIN });
@@ -143,22 +143,5 @@ describe('fingerprint', () => {
     [{}, { '': '' }],
   ])('tells %j and %j apart', (x, y) => {
     expect(fingerprint(x)).not.toBe(fingerprint(y));
-  });
-});
-
-describe('needsSending', () => {
-  const firing: AlertState = { fingerprint: 'f', labels, state: 'firing', activeAt: BASE, firedAt: BASE };
-  const resend = 60 * MIN;
-  it.each<[string, AlertState, number, boolean]>([
-    ['pending: never', { ...firing, state: 'pending', firedAt: undefined }, BASE, false],
-    ['firing, never sent', firing, BASE, true],
-    ['firing, sent just now', { ...firing, lastSentAt: BASE }, BASE + MIN, false],
-    ['firing, sent less than the resend delay ago', { ...firing, lastSentAt: BASE }, BASE + resend - 1, false],
-    ['firing, sent the resend delay ago', { ...firing, lastSentAt: BASE }, BASE + resend, true],
-    ['resolved, never sent', { ...firing, state: 'inactive', resolvedAt: BASE + MIN }, BASE + MIN, true],
-    ['resolved after the last send', { ...firing, state: 'inactive', resolvedAt: BASE + 2 * MIN, lastSentAt: BASE }, BASE + 2 * MIN, true],
-    ['resolved and sent: not again', { ...firing, state: 'inactive', resolvedAt: BASE + 2 * MIN, lastSentAt: BASE + 2 * MIN }, BASE + 2 * resend, false],
-  ])('%s', (_name, state, now, expected) => {
-    expect(needsSending(state, now, resend)).toBe(expected);
   });
 });

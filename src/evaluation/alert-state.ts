@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MINUTE_MS } from '../kernel/minute-ranges.js';
 
 /**
  * The alert state machine, after Prometheus `rules/alerting.go`:
@@ -7,8 +8,8 @@ import { createHash } from 'node:crypto';
  * It is a pure step function over plain data. The caller persists the
  * returned state — activeAt above all, so that a restart neither resets a
  * `for` timer nor fires an alert twice — and writes the transition, if any,
- * in the same transaction. Deciding what to notify is a separate step
- * (needsSending), as in Prometheus.
+ * in the same transaction. Deciding what to notify is a separate step, as
+ * in Prometheus: notify's notification plan (src/notify/notification-plan.ts).
  */
 
 export type AlertPhase = 'inactive' | 'pending' | 'firing';
@@ -48,11 +49,18 @@ export interface AlertTiming {
   resolvedRetentionMs: number;
 }
 
-/** DEFAULT_ALERT_TIMING: fire at once, stop at once, keep resolved alerts 15 minutes as Prometheus does. */
+/**
+ * RESOLVED_RETENTION_MS: a resolved alert is kept 15 minutes, as Prometheus
+ * does, and for as long re-sent to Alertmanager so one that missed the
+ * resolve still learns it.
+ */
+export const RESOLVED_RETENTION_MS = 15 * MINUTE_MS;
+
+/** DEFAULT_ALERT_TIMING: fire at once, stop at once, keep resolved alerts RESOLVED_RETENTION_MS. */
 export const DEFAULT_ALERT_TIMING: AlertTiming = Object.freeze({
   forMs: 0,
   keepFiringForMs: 0,
-  resolvedRetentionMs: 15 * 60_000,
+  resolvedRetentionMs: RESOLVED_RETENTION_MS,
 });
 
 /** StepOptions are the timing plus the identity and payload of the alert being stepped. */
@@ -141,24 +149,4 @@ function payloadOf(options: StepOptions): Pick<AlertState, 'annotations' | 'valu
   if (options.annotations !== undefined) out.annotations = { ...options.annotations };
   if (options.value !== undefined) out.value = options.value;
   return out;
-}
-
-/**
- * needsSending decides whether an alert goes to the notifier now, after
- * Prometheus: never while pending; always when it resolved after it was last
- * sent; a firing alert when it was never sent or lastSentAt is resendDelayMs
- * or more ago. Unlike Prometheus (which re-sends resolved alerts to
- * Alertmanager until they are dropped) a resolved alert that was sent is not
- * sent again: our receivers are people, and they were told.
- */
-export function needsSending(state: AlertState, nowMs: number, resendDelayMs: number): boolean {
-  if (state.state === 'pending') return false;
-  if (state.resolvedAt !== undefined && (state.lastSentAt === undefined || state.resolvedAt > state.lastSentAt)) return true;
-  if (state.state !== 'firing') return false;
-  return state.lastSentAt === undefined || nowMs - state.lastSentAt >= resendDelayMs;
-}
-
-/** markSent records that `state` was handed to the notifier at `nowMs`. */
-export function markSent(state: AlertState, nowMs: number): AlertState {
-  return { ...state, lastSentAt: nowMs };
 }

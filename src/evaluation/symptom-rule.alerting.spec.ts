@@ -1,4 +1,4 @@
-import { type AlertPhase, type AlertState, type AlertTransition, stepAlert } from './alert-state.js';
+import { type AlertPhase, type AlertState, type AlertTransition, RESOLVED_RETENTION_MS, stepAlert } from './alert-state.js';
 import { DAY_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { type SymptomRuleSpec, validateSymptomRule } from './symptom-rule.js';
 import { evaluateSymptom } from './symptom-rule.evaluator.js';
@@ -37,7 +37,7 @@ function traffic(fromMin: number, toMin: number, perMinute: (t: number) => [numb
 /** run steps the rule through the table and returns every transition, in order. */
 function run(spec: SymptomRuleSpec, counts: MinuteRedCounts, rows: Row[]): AlertTransition[] {
   const labels = { alertname: spec.name, severity: spec.severity, ...spec.labels };
-  const timing = { forMs: spec.forMs, keepFiringForMs: spec.keepFiringForMs, resolvedRetentionMs: 15 * M };
+  const timing = { forMs: spec.forMs, keepFiringForMs: spec.keepFiringForMs, resolvedRetentionMs: RESOLVED_RETENTION_MS };
   let state: AlertState | undefined;
   const transitions: AlertTransition[] = [];
   for (const row of rows) {

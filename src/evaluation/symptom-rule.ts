@@ -1,5 +1,5 @@
 import type { HistogramJson } from '../kernel/log-histogram.js';
-import { DAY_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { WindowError, formatDuration, parseDuration } from './windows.js';
 import { isObj, stringMap } from '../common/validation.js';
 import { NAMEABLE_SPAN_KINDS } from '../kernel/span.model.js';
@@ -63,26 +63,26 @@ export interface SymptomRuleSpec {
 }
 
 /** DEFAULT_SPAN_KINDS is the SLO selector's default too: the spans that answer callers. */
-export const DEFAULT_SPAN_KINDS: readonly string[] = ['server', 'consumer'];
-export const MIN_WINDOW_MS = MINUTE_MS;
-export const MAX_WINDOW_MS = 7 * DAY_MS;
+const DEFAULT_SPAN_KINDS: readonly string[] = ['server', 'consumer'];
+const MIN_WINDOW_MS = MINUTE_MS;
+const MAX_WINDOW_MS = 7 * DAY_MS;
 /** MAX_HOLD_MS caps `for` and `keepFiringFor`: longer holds hide outages rather than de-noise them. */
-export const MAX_HOLD_MS = 7 * DAY_MS;
+const MAX_HOLD_MS = 7 * DAY_MS;
 /**
  * DEFAULT_MIN_CALLS for error_ratio and latency: below 10 calls one failure
  * is already a 10%+ error ratio and one slow call the p90, which says more
  * about chance than about the service.
  */
-export const DEFAULT_MIN_CALLS = 10;
+const DEFAULT_MIN_CALLS = 10;
 /**
  * DEFAULT_MIN_BASELINE_CALLS for traffic: call counts scatter by about √n, so
  * a baseline of 100 scatters by ~10% and a 50% deviation is far outside it;
  * at 10 calls it would be ~30%, and a traffic rule would flap.
  */
-export const DEFAULT_MIN_BASELINE_CALLS = 100;
-export const DEFAULT_TRAILING_WINDOWS = 6;
+const DEFAULT_MIN_BASELINE_CALLS = 100;
+const DEFAULT_TRAILING_WINDOWS = 6;
 /** MAX_BASELINE_LOOKBACK_MS bounds how far back a trailing mean reads (hour rows are kept far longer). */
-export const MAX_BASELINE_LOOKBACK_MS = 28 * DAY_MS;
+const MAX_BASELINE_LOOKBACK_MS = 28 * DAY_MS;
 
 const PERCENTILES = [50, 90, 95, 99] as const;
 const SEVERITIES: readonly SymptomSeverity[] = ['page', 'ticket', 'info'];
@@ -202,8 +202,8 @@ function readCondition(v: unknown, errors: string[]): SymptomCondition | undefin
     condition = { type: 'error_ratio', windowMs: windowMs!, threshold: v.threshold as number, minCalls };
   } else if (v.type === 'latency') {
     if (!PERCENTILES.includes(v.percentile as 50)) errors.push(`condition.percentile: must be one of 50, 90, 95, 99, got ${show(v.percentile)}`);
-    if (!isNum(v.thresholdMs) || v.thresholdMs <= 0 || v.thresholdMs > 3_600_000) {
-      errors.push(`condition.thresholdMs: must be a number of milliseconds > 0 and <= 3600000, got ${show(v.thresholdMs)}`);
+    if (!isNum(v.thresholdMs) || v.thresholdMs <= 0 || v.thresholdMs > HOUR_MS) {
+      errors.push(`condition.thresholdMs: must be a number of milliseconds > 0 and <= ${HOUR_MS}, got ${show(v.thresholdMs)}`);
     }
     const minCalls = readMinCalls(v.minCalls, DEFAULT_MIN_CALLS, 'the fewest calls in the window for the rule to fire', errors);
     condition = { type: 'latency', windowMs: windowMs!, percentile: v.percentile as 50, thresholdMs: v.thresholdMs as number, minCalls };

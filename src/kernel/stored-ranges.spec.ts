@@ -1,10 +1,11 @@
 import { MinuteCounts } from '../evaluation/minute-counts.js';
 import { minuteHorizon, readableRange } from './stored-ranges.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './minute-ranges.js';
 import { StoredCounts } from '../slo/stored-counts.js';
 
-const H = 3_600_000;
-const M = 60_000;
-const D = 24 * H;
+const H = HOUR_MS;
+const M = MINUTE_MS;
+const D = DAY_MS;
 
 describe('readableRange', () => {
   const now = Date.UTC(2026, 10, 22, 12, 37);

@@ -6,11 +6,10 @@ import { buildPostableAlert, sendToAlertmanagers, type PostableAlert } from './c
 import type { NotifiableAlert } from './notifiable-alert.js';
 import { routeAll } from './notify-planner.service.js';
 import { NotifyMetrics } from './notify.metrics.js';
+import { MINUTE_MS } from '../kernel/minute-ranges.js';
 
-/** Prometheus keeps re-sending resolved alerts for 15 minutes, so an Alertmanager that missed the first one still learns it. */
-export const RESOLVED_RESEND_MS = 15 * 60_000;
 /** Prometheus' default --rules.alert.resend-delay: the floor of the validity below. */
-const MIN_RESEND_MS = 60_000;
+const MIN_RESEND_MS = MINUTE_MS;
 /** Prometheus posts at most 64 alerts per request by default. */
 const BATCH = 64;
 
@@ -25,7 +24,7 @@ export function validityMs(evalIntervalMs: number): number {
 }
 
 /** generatorUrl is the SLO's page in the console, or the alert itself for symptom rules. */
-export function generatorUrl(publicUrl: string, a: Pick<NotifiableAlert, 'id' | 'source' | 'sourceId'>): string {
+function generatorUrl(publicUrl: string, a: Pick<NotifiableAlert, 'id' | 'source' | 'sourceId'>): string {
   const base = publicUrl.replace(/\/+$/, '');
   return a.source === 'slo' ? `${base}/slos/${encodeURIComponent(a.sourceId)}` : `${base}/api/v1/alerts/${encodeURIComponent(a.id)}`;
 }
@@ -68,7 +67,9 @@ export class AlertmanagerPusher implements OnApplicationShutdown {
     const sentAt = new Date(nowMs).toISOString();
     const validity = validityMs(this.config.evalIntervalSeconds * 1000);
     for (const a of alerts) {
-      if (a.state !== 'firing' && !(a.state === 'resolved' && a.firedAtMs !== undefined && (a.resolvedAtMs ?? 0) >= nowMs - RESOLVED_RESEND_MS)) continue;
+      // Resolved alerts come while alerting retains them (RESOLVED_RETENTION_MS in
+      // evaluation/alert-state.ts), so each is re-sent for that long, as Prometheus does.
+      if (a.state !== 'firing' && !(a.state === 'resolved' && a.firedAtMs !== undefined)) continue;
       const kind = a.state === 'resolved' ? 'resolved' : 'firing';
       const postable = buildPostableAlert(
         { kind, alert: a.snapshot, publicUrl: this.config.publicUrl, sentAt },

@@ -4,9 +4,12 @@ import { RequireScope } from '../common/auth.guard.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { ChannelRepository } from './channel.repository.js';
 import { Channel, redact, validateChannel } from './channel.types.js';
+import { CHANNEL_SCHEMA } from './channel.schema.js';
 import { Dispatcher } from './dispatcher.service.js';
 import { isUuid } from '../common/patterns.js';
 import { CHANNEL_USERS, type ChannelUsers } from '../common/channel-directory.js';
+
+const EXAMPLE = { name: 'oncall-slack', type: 'slack', config: { webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX' }, severities: ['page'], isDefault: true };
 
 function parse(body: unknown) {
   const v = validateChannel(body);
@@ -33,7 +36,7 @@ export class ChannelsController {
 
   @Post()
   @RequireScope('write')
-  @ApiBody({ schema: { example: { name: 'oncall-slack', type: 'slack', config: { webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX' }, severities: ['page'], isDefault: true } } })
+  @ApiBody({ schema: { ...CHANNEL_SCHEMA, example: EXAMPLE } })
   async create(@Body() body: unknown) {
     const c = parse(body);
     const created = await this.channels.insert(c);
@@ -55,6 +58,7 @@ export class ChannelsController {
 
   @Put(':id')
   @RequireScope('write')
+  @ApiBody({ schema: { ...CHANNEL_SCHEMA, example: EXAMPLE } })
   async replace(@Param('id') id: string, @Body() body: unknown) {
     const before = await this.find(id);
     const next = parse(body);

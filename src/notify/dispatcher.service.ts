@@ -7,9 +7,10 @@ import type { Channel } from './channel.types.js';
 import type { AlertSnapshot, Notification, NotificationKind, SendResult } from './message/notification.js';
 import { NotifyMetrics } from './notify.metrics.js';
 import { OutboxRepository, OutboxRow } from './outbox.repository.js';
+import { MINUTE_MS } from '../kernel/minute-ranges.js';
 
 const BACKOFF_BASE_MS = 1000;
-const BACKOFF_CAP_MS = 5 * 60_000;
+const BACKOFF_CAP_MS = 5 * MINUTE_MS;
 const CLAIM_BATCH = 20;
 
 /** backoffMs is full-jitter exponential backoff: uniform in [0, min(cap, base × 2^(attempt-1))]. */

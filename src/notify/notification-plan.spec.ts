@@ -1,8 +1,10 @@
 import { planNotification, type AlertNotifyState } from './notification-plan.js';
-import { isSilenced, validateMatchers, type SilenceWindow } from './silence-matcher.js';
+import { isSilenced, type SilenceWindow } from './silence-matcher.js';
+import { validateSilence } from './silence.validation.js';
+import { HOUR_MS } from '../kernel/minute-ranges.js';
 
-const policy = { repeatIntervalMs: 4 * 3600_000, sendResolved: true };
-const H = 3600_000;
+const H = HOUR_MS;
+const policy = { repeatIntervalMs: 4 * H, sendResolved: true };
 
 describe('planNotification', () => {
   it.each<[string, AlertNotifyState, boolean, number, string | undefined]>([
@@ -52,11 +54,13 @@ describe('silences', () => {
   });
 
   it('validates matchers naming each problem', () => {
-    expect(validateMatchers([])).toEqual(['matchers: must be a non-empty list of {name, op, value}']);
-    expect(validateMatchers([{ name: '1x', op: '~', value: '(' }])).toEqual([
+    const now = Date.parse('2026-11-22T12:00:00Z');
+    const problems = (matchers: unknown) => validateSilence({ matchers, endsAt: '2026-11-22T18:00:00Z', createdBy: 'alice' }, now).errors;
+    expect(problems([])).toEqual(['matchers: must be a non-empty list of {name, op, value}']);
+    expect(problems([{ name: '1x', op: '~', value: '(' }])).toEqual([
       'matchers[0].name: must be a label name',
       'matchers[0].op: must be one of = != =~ !~',
     ]);
-    expect(validateMatchers([{ name: 'a', op: '=~', value: '(' }])).toEqual(['matchers[0].value: not a valid regular expression']);
+    expect(problems([{ name: 'a', op: '=~', value: '(' }])).toEqual(['matchers[0].value: not a valid regular expression']);
   });
 });

@@ -1,5 +1,5 @@
-import { Global, Module } from '@nestjs/common';
-import { CHANNEL_DIRECTORY } from '../common/channel-directory.js';
+import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { AlertmanagerPusher } from './alertmanager-pusher.service.js';
 import { ChannelRepository } from './channel.repository.js';
 import { ChannelSender } from './channel-sender.service.js';
@@ -12,8 +12,13 @@ import { OutboxRepository } from './outbox.repository.js';
 import { SilenceRepository } from './silence.repository.js';
 import { SilencesController } from './silences.controller.js';
 
-@Global()
+/**
+ * NotifyModule: channels, silences, the outbox and its dispatcher. Its
+ * channel repository is the CHANNEL_DIRECTORY that SLOs and rules consult,
+ * wired by the app module (slo does not import notify).
+ */
 @Module({
+  imports: [MetricsModule],
   controllers: [ChannelsController, SilencesController, NotificationsController],
   providers: [
     AlertmanagerPusher,
@@ -24,8 +29,7 @@ import { SilencesController } from './silences.controller.js';
     NotifyPlanner,
     OutboxRepository,
     SilenceRepository,
-    { provide: CHANNEL_DIRECTORY, useExisting: ChannelRepository },
   ],
-  exports: [NotifyPlanner, Dispatcher, AlertmanagerPusher, CHANNEL_DIRECTORY, OutboxRepository],
+  exports: [NotifyPlanner, AlertmanagerPusher, ChannelRepository, OutboxRepository],
 })
 export class NotifyModule {}

@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiBearerAuth, ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../common/auth.guard.js';
 import { badRequest, notFound } from '../common/errors.js';
-import { validateMatchers, type Matcher } from './silence-matcher.js';
+import { SILENCE_SCHEMA } from './silence.schema.js';
+import { validateSilence } from './silence.validation.js';
 import { SilenceRepository } from './silence.repository.js';
 import { isUuid } from '../common/patterns.js';
 
@@ -17,27 +18,14 @@ export class SilencesController {
   @RequireScope('write')
   @ApiBody({
     schema: {
+      ...SILENCE_SCHEMA,
       example: { matchers: [{ name: 'slo', op: '=', value: 'checkout-availability' }], endsAt: '2026-11-22T18:00:00Z', createdBy: 'alice', comment: 'deploying a fix' },
     },
   })
-  async create(@Body() body: Record<string, unknown>) {
-    const errors = validateMatchers(body?.matchers);
-    const now = Date.now();
-    const startsAt = body?.startsAt === undefined ? now : Date.parse(String(body.startsAt));
-    const endsAt = Date.parse(String(body?.endsAt));
-    if (!Number.isFinite(startsAt)) errors.push('startsAt: expected an RFC 3339 timestamp');
-    if (!Number.isFinite(endsAt)) errors.push('endsAt: expected an RFC 3339 timestamp');
-    else if (endsAt <= Math.max(startsAt, now)) errors.push('endsAt: must be in the future and after startsAt');
-    if (typeof body?.createdBy !== 'string' || body.createdBy.length === 0 || body.createdBy.length > 256) errors.push('createdBy: is required');
-    if (body?.comment !== undefined && (typeof body.comment !== 'string' || body.comment.length > 4096)) errors.push('comment: must be a string');
+  async create(@Body() body: unknown) {
+    const { silence, errors } = validateSilence(body, Date.now());
     if (errors.length) throw badRequest(errors.join('; '));
-    return this.silences.insert({
-      matchers: body.matchers as Matcher[],
-      startsAt: new Date(startsAt).toISOString(),
-      endsAt: new Date(endsAt).toISOString(),
-      createdBy: body.createdBy as string,
-      comment: (body.comment as string) ?? '',
-    });
+    return this.silences.insert(silence);
   }
 
   @Get()

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { HOUR_MS } from '../kernel/minute-ranges.js';
 
 export interface RedPoint {
   atMs: number;
@@ -19,7 +20,7 @@ export class RedSeriesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async series(service: string, operation: string | undefined, fromMs: number, toMs: number, stepMs: number): Promise<RedPoint[]> {
-    const table = stepMs >= 3_600_000 ? 'red_hour' : 'red_minute';
+    const table = stepMs >= HOUR_MS ? 'red_hour' : 'red_minute';
     const params: unknown[] = [service, fromMs / 1000, toMs / 1000, `${stepMs / 1000} seconds`];
     const op = operation !== undefined ? `AND s.span_name = $${params.push(operation)}` : '';
     const rows: { t: string; calls: string; errors: string; hist: Record<string, number> | null }[] = await this.dataSource.query(

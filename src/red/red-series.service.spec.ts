@@ -1,6 +1,7 @@
 import { stepFor } from './red-series.service.js';
+import { MINUTE_MS } from '../kernel/minute-ranges.js';
 
-const MIN = 60_000;
+const MIN = MINUTE_MS;
 const HOUR = 60 * MIN;
 
 describe('stepFor', () => {

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { RequireScope } from '../common/auth.guard.js';
 import { RedService } from './red.service.js';
 import { RedSeriesService } from './red-series.service.js';
-import { parseWindow } from './window.js';
+import { parseQueryRange } from './query-range.js';
 
 @ApiTags('services')
 @ApiBearerAuth()
@@ -19,14 +19,14 @@ export class RedController {
   @ApiOperation({ summary: 'Rate, error ratio and latency percentiles per service' })
   @ApiQuery({ name: 'window', required: false, example: '1h', description: '5m..30d' })
   list(@Query('window') window?: string) {
-    return this.red.services(Date.now(), parseWindow(window));
+    return this.red.services(Date.now(), parseQueryRange(window));
   }
 
   @Get(':service/operations')
   @ApiOperation({ summary: 'Rate, error ratio and latency percentiles per operation of a service' })
   @ApiQuery({ name: 'window', required: false, example: '1h', description: '5m..30d' })
   operations(@Param('service') service: string, @Query('window') window?: string) {
-    return this.red.operations(Date.now(), service, parseWindow(window));
+    return this.red.operations(Date.now(), service, parseQueryRange(window));
   }
 
   @Get(':service/series')
@@ -34,6 +34,6 @@ export class RedController {
   @ApiQuery({ name: 'window', required: false, example: '6h', description: '5m..30d; about 120 points' })
   @ApiQuery({ name: 'operation', required: false, description: 'span name' })
   timeSeries(@Param('service') service: string, @Query('window') window?: string, @Query('operation') operation?: string) {
-    return this.series.series(Date.now(), service, operation === '' ? undefined : operation, parseWindow(window));
+    return this.series.series(Date.now(), service, operation === '' ? undefined : operation, parseQueryRange(window));
   }
 }

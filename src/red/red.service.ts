@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { minuteHorizon, readableRange } from '../kernel/stored-ranges.js';
-import { floorMinute } from '../kernel/minute-ranges.js';
+import { floorMinute, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { histogramFromStored } from '../ingest/red.repository.js';
 import { LogHistogram } from '../kernel/log-histogram.js';
-import { RedQueryRepository, RedTotals } from './red.repository.js';
+import { RedTotalsRepository, RedTotals } from './red-totals.repository.js';
 
 export interface RedSummary {
   calls: number;
@@ -41,7 +41,7 @@ function round(n: number): number {
 export class RedService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly repository: RedQueryRepository,
+    private readonly repository: RedTotalsRepository,
   ) {}
 
   /**
@@ -50,7 +50,7 @@ export class RedService {
    * whole hours (see readableRange).
    */
   private range(nowMs: number, windowMs: number): [number, number] {
-    const end = floorMinute(nowMs) + 60_000;
+    const end = floorMinute(nowMs) + MINUTE_MS;
     const [from, to] = readableRange(end - windowMs, end, minuteHorizon(nowMs, this.config.retention.minuteDays));
     return [from, to];
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { SloSpec } from './slo.types.js';
 import { redSliSql } from './red-sli-sql.js';
+import { HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 
 /**
  * BackfillRepository gives a new or edited SLO history at once by rebuilding
@@ -29,13 +30,13 @@ export class BackfillRepository {
     const to = params.push(toMs / 1000);
     let found = 0;
     for (const [red, sli, unit] of [
-      ['red_minute', 'sli_minute', 60_000],
-      ['red_hour', 'sli_hour', 3_600_000],
+      ['red_minute', 'sli_minute', MINUTE_MS],
+      ['red_hour', 'sli_hour', HOUR_MS],
     ] as const) {
       // Hour rows: whole hours only, so the live counts of the current hour are not doubled;
       // from the hour holding `from`, which windows past minute retention read whole.
-      const f = unit === 60_000 ? `to_timestamp($${from})` : `date_trunc('hour', to_timestamp($${from}))`;
-      const t = unit === 60_000 ? `to_timestamp($${to})` : `date_trunc('hour', to_timestamp($${to}))`;
+      const f = unit === MINUTE_MS ? `to_timestamp($${from})` : `date_trunc('hour', to_timestamp($${from}))`;
+      const t = unit === MINUTE_MS ? `to_timestamp($${to})` : `date_trunc('hour', to_timestamp($${to}))`;
       const inserted: unknown[] = await m.query(
         `INSERT INTO ${sli} (slo_id, bucket, good, total)
          SELECT $1, r.bucket, SUM(${good}), SUM(r.calls)

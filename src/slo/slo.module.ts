@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { BackfillRepository } from './backfill.repository.js';
 import { DataStartRepository } from './data-start.repository.js';
 import { SliRepository } from './sli.repository.js';
@@ -17,10 +18,14 @@ import { SloRepository } from './slo.repository.js';
 import { SloService } from './slo.service.js';
 import { SloSummaryService } from './slo-summary.service.js';
 import { SloSpanSink } from './slo-span-sink.js';
-import { SPAN_SINK } from '../ingest/span-sink.js';
 
-@Global()
+/**
+ * SloModule: SLO definitions, counting and evaluation. Its span sink is
+ * handed to ingest as SPAN_SINK by the app module, so ingest knows nothing
+ * of SLOs.
+ */
 @Module({
+  imports: [MetricsModule],
   controllers: [SloController, ReplayController, OpenSloController],
   providers: [
     SloRepository,
@@ -37,8 +42,8 @@ import { SPAN_SINK } from '../ingest/span-sink.js';
     SloSummaryService,
     SloEvaluationService,
     SloMetrics,
-    { provide: SPAN_SINK, useClass: SloSpanSink },
+    SloSpanSink,
   ],
-  exports: [SloRegistry, SliRepository, SloEvaluationService, SloRepository, SPAN_SINK],
+  exports: [SloRegistry, SliRepository, SloEvaluationService, SloRepository, SloSpanSink],
 })
 export class SloModule {}

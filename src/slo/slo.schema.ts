@@ -1,4 +1,5 @@
 import { closedObject, compileShape, type JsonSchema } from '../common/json-schema.js';
+import { HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 
 const strings = { type: 'array', items: { type: 'string' } };
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
@@ -6,8 +7,8 @@ const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 const tier = closedObject(
   {
     severity: { type: 'string', enum: ['page', 'ticket'] },
-    longWindowMs: { type: 'integer', description: 'whole minutes, in milliseconds', example: 3_600_000 },
-    shortWindowMs: { type: 'integer', description: 'whole minutes, in milliseconds, shorter than longWindowMs', example: 300_000 },
+    longWindowMs: { type: 'integer', description: 'whole minutes, in milliseconds', example: HOUR_MS },
+    shortWindowMs: { type: 'integer', description: 'whole minutes, in milliseconds, shorter than longWindowMs', example: 5 * MINUTE_MS },
     budgetFraction: { type: 'number', description: 'share of the period budget in (0, 1]: 0.02 is 2 %', example: 0.02 },
   },
   { required: ['severity', 'longWindowMs', 'shortWindowMs', 'budgetFraction'] },

@@ -5,6 +5,7 @@ import { isObj, stringMap, type Obj } from '../common/validation.js';
 import { checkSloShape } from './slo.schema.js';
 import { badRequest } from '../common/errors.js';
 import { NAMEABLE_SPAN_KINDS, SPAN_KIND_NAMES, SpanKind, spanKindFromName } from '../kernel/span.model.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._:-]{0,127}$/;
 const LABEL_KEY = /^[a-zA-Z_][a-zA-Z0-9_]{0,62}$/;
@@ -33,8 +34,8 @@ function indicator(v: unknown, errors: string[]): Indicator {
   }
   if (v.type === 'latency') {
     const t = v.thresholdMs;
-    if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0 || t > 3_600_000) {
-      errors.push('indicator.thresholdMs: must be a number of milliseconds > 0 and <= 3600000');
+    if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0 || t > HOUR_MS) {
+      errors.push(`indicator.thresholdMs: must be a number of milliseconds > 0 and <= ${HOUR_MS}`);
     }
     if (v.requireSuccess !== undefined && typeof v.requireSuccess !== 'boolean') errors.push('indicator.requireSuccess: must be true or false');
     return { type: 'latency', thresholdMs: typeof t === 'number' ? t : 0, requireSuccess: v.requireSuccess !== false };
@@ -127,7 +128,7 @@ export function validateSloSpec(body: unknown): SloSpec {
       } catch {
         ms = NaN;
       }
-      if (!(ms >= 5 * 60_000 && ms <= 7 * 86_400_000 && ms % 60_000 === 0)) errors.push('alerting.noData.after: must be a duration of whole minutes from 5m to 7d, e.g. "15m"');
+      if (!(ms >= 5 * MINUTE_MS && ms <= 7 * DAY_MS && ms % MINUTE_MS === 0)) errors.push('alerting.noData.after: must be a duration of whole minutes from 5m to 7d, e.g. "15m"');
       else noData = { afterMs: ms };
     }
     if (alerting.policy !== undefined) {

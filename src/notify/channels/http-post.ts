@@ -1,4 +1,5 @@
 import type { SendResult } from '../message/notification.js';
+import { HOUR_MS } from '../../kernel/minute-ranges.js';
 
 /** What a receiver answered; the body is cut, it only ever feeds a short error text. */
 export interface HttpReply {
@@ -10,7 +11,7 @@ export interface HttpReply {
 export type SendFailure = Extract<SendResult, { ok: false }>;
 
 /** Receivers have been seen to answer Retry-After in days; an outbox row must not sleep that long unnoticed. */
-export const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+export const MAX_RETRY_AFTER_MS = HOUR_MS;
 const MAX_BODY_BYTES = 4096;
 const ERROR_BODY_CHARS = 200;
 

@@ -14,12 +14,12 @@ export interface RedTotals {
 type GroupBy = 'service' | 'operation';
 
 /**
- * RedQueryRepository sums stored RED rows over a window: hour rows for the
+ * RedTotalsRepository sums stored RED rows over a window: hour rows for the
  * whole hours inside it, minute rows at its edges, so a 30-day query reads
  * about as many rows as a 7-day one.
  */
 @Injectable()
-export class RedQueryRepository {
+export class RedTotalsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async totals(fromMs: number, toMs: number, groupBy: GroupBy, service?: string): Promise<RedTotals[]> {
