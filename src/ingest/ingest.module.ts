@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { Flusher } from './flusher.js';
 import { IngestMetrics } from './ingest.metrics.js';
 import { IngestService } from './ingest.service.js';
@@ -9,6 +10,7 @@ import { SpansController } from './spans.controller.js';
 import { ZipkinController } from './zipkin.controller.js';
 
 @Module({
+  imports: [MetricsModule],
   controllers: [OtlpController, SpansController, ZipkinController],
   providers: [IngestService, Flusher, RedRepository, IngestMetrics, SpanMetricsStore],
   exports: [IngestService, Flusher, SpanMetricsStore, RedRepository],

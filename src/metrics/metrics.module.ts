@@ -1,12 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 
-/**
- * MetricsModule serves /metrics. Slo, notify and alerting import it; it stays
- * global while ingest's module (IngestMetrics, SpanMetricsStore) relies on
- * that instead of importing it.
- */
-@Global()
+/** MetricsModule serves /metrics and owns the registry; ingest, slo, notify and alerting import it. */
 @Module({ controllers: [MetricsController], providers: [MetricsService], exports: [MetricsService] })
 export class MetricsModule {}
