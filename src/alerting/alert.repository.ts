@@ -151,16 +151,18 @@ export class AlertRepository {
   /**
    * resolveOrphans resolves open alerts whose SLO or rule was deleted: nothing
    * evaluates them any more, and an alert nobody can resolve would page forever.
+   * The caller says which SLOs and rules exist (the ones its tick evaluated):
+   * the `slos` table is the SLO module's to read.
    */
-  async resolveOrphans(m: EntityManager, nowMs: number): Promise<number> {
+  async resolveOrphans(m: EntityManager, nowMs: number, liveSloIds: readonly string[], liveRuleIds: readonly string[]): Promise<number> {
     const [rows]: [{ id: string }[], number] = await m.query(
       `UPDATE alerts a SET state = CASE WHEN a.state = 'firing' THEN 'resolved' ELSE 'cancelled' END,
               resolved_at = CASE WHEN a.state = 'firing' THEN to_timestamp($1) ELSE NULL END, updated_at = now()
        WHERE a.state IN ('pending', 'firing')
-         AND NOT EXISTS (SELECT 1 FROM slos s WHERE a.source = 'slo' AND s.id = a.source_id)
-         AND NOT EXISTS (SELECT 1 FROM alert_rules r WHERE a.source = 'rule' AND r.id = a.source_id)
+         AND NOT (a.source = 'slo' AND a.source_id = ANY($2::uuid[]))
+         AND NOT (a.source = 'rule' AND a.source_id = ANY($3::uuid[]))
        RETURNING a.id, a.state`,
-      [nowMs / 1000],
+      [nowMs / 1000, liveSloIds, liveRuleIds],
     );
     for (const r of rows as { id: string; state: string }[]) {
       await m.query(`INSERT INTO alert_transitions (alert_id, at, transition, details) VALUES ($1, to_timestamp($2), $3, '{"reason":"source deleted"}')`, [

@@ -33,10 +33,10 @@ export class AlertingService {
 
   async tick(nowMs: number, tickMs: number): Promise<TickResult> {
     let current: NotifiableAlert[] = [];
-    const result = await this.evaluator.tick(nowMs, tickMs, async (m, statuses) => {
+    const result = await this.evaluator.tick(nowMs, tickMs, async (m, statuses, sloIds) => {
       await this.sloAlerts.step(m, statuses, nowMs);
-      await this.ruleAlerts.step(m, nowMs);
-      await this.alerts.resolveOrphans(m, nowMs);
+      const ruleIds = await this.ruleAlerts.step(m, nowMs);
+      await this.alerts.resolveOrphans(m, nowMs, sloIds, ruleIds);
       current = await this.notifiable(m, nowMs);
       // Outbox rows commit with the transitions that caused them: firing
       // alerts, and those resolved within the last minute.

@@ -27,9 +27,11 @@ export class RuleAlertsService {
     private readonly attribution: AttributionRepository,
   ) {}
 
-  async step(m: EntityManager, nowMs: number): Promise<void> {
+  /** step evaluates every rule and returns the ids of the rules that exist in this transaction. */
+  async step(m: EntityManager, nowMs: number): Promise<string[]> {
     const rules = await this.rules.list(m);
-    if (rules.length === 0) return;
+    const ids = rules.map((r) => r.id);
+    if (rules.length === 0) return ids;
     const current = await this.alerts.current(m, nowMs - RESOLVED_RETENTION_MS);
     // Pass 1: the ranges each rule reads; then all rules' counts in a few queries.
     const queries = rules.map((rule) => {
@@ -82,5 +84,6 @@ export class RuleAlertsService {
         this.logger.error(`rule ${spec.name} cannot be evaluated: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
+    return ids;
   }
 }

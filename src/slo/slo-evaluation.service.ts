@@ -129,7 +129,7 @@ export class SloEvaluationService {
   async tick(
     nowMs: number,
     tickMs: number,
-    after?: (m: EntityManager, statuses: Evaluated[]) => Promise<void>,
+    after?: (m: EntityManager, statuses: Evaluated[], sloIds: string[]) => Promise<void>,
   ): Promise<TickResult> {
     const started = process.hrtime.bigint();
     const result = await this.dataSource.transaction(async (m): Promise<TickResult> => {
@@ -152,7 +152,8 @@ export class SloEvaluationService {
       this.known = new Map(slos.map((s) => [s.id, s]));
       const statuses = await this.evaluateCached(m, slos, nowMs);
       await this.snapshots.save(m, statuses.map((s) => ({ sloId: s.slo.id, sums: s.snapshot })), nowMs);
-      if (after) await after(m, statuses);
+      // Every SLO that exists, evaluated or not (one whose evaluation failed still has its alerts).
+      if (after) await after(m, statuses, slos.map((s) => s.id));
       return { leader: true, evaluated: statuses.length, statuses };
     }).catch((e: unknown) => {
       // The sums may be half moved: read everything again next time.
