@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
 import { startTestApp, TestApp } from './support/test-app.js';
+import { until } from './support/wait.js';
 
 describe('nothing acknowledged is lost when the database goes away', () => {
   let db: TestDatabase;
@@ -47,12 +48,13 @@ describe('nothing acknowledged is lost when the database goes away', () => {
     };
     const senders = [0, 1, 2, 3].map(sender);
 
-    await new Promise((r) => setTimeout(r, 700));
+    await until('spans acknowledged before the outage', () => acknowledged >= 500);
     await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [db.name]);
-    await new Promise((r) => setTimeout(r, 1500));
+    await until('503 answers during the outage', () => statuses.filter((s) => s === 503).length >= 8);
     await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
-    await new Promise((r) => setTimeout(r, 1000));
+    const back = statuses.length;
+    await until('200 answers again after the outage', () => statuses.slice(back).filter((s) => s === 200).length >= 20);
     stop = true;
     await Promise.all(senders);
     await admin.end();
