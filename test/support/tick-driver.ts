@@ -23,6 +23,15 @@ export class TickDriver {
   }
 
   /**
+   * catchUp brings the clock up to the wall clock if it fell behind: what
+   * the API stamps (silences, spans) carries real time, and a tick before
+   * it would not see it.
+   */
+  catchUp(): void {
+    this.now = Math.max(this.now, Date.now());
+  }
+
+  /**
    * tick advances the clock by `advanceMs` and evaluates that moment. The
    * slot is the moment itself: every explicit tick is a new slot, whatever
    * EVAL_INTERVAL_SECONDS is.
