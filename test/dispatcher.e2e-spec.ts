@@ -1,9 +1,10 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
-import { sleep, until } from './support/wait.js';
+import { until } from './support/wait.js';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 import { startFakeSlack } from './support/fake-slack.js';
+import { Dispatcher } from '../src/notify/dispatcher.service.js';
 
 const ENV = { NOTIFY_POLL_MS: '100', EVAL_INTERVAL_SECONDS: '3600', SLACK_MIN_INTERVAL_MS: '0', NOTIFY_MAX_ATTEMPTS: '3' };
 
@@ -29,9 +30,15 @@ async function queue(t: TestApp, channelId: string, extra = ''): Promise<string>
 }
 
 async function notification(t: TestApp, id: string) {
-  const [row] = await t.dataSource.query(`SELECT status, attempts, last_error, next_attempt_at FROM notifications WHERE id = $1`, [id]);
-  return row as { status: string; attempts: number; last_error: string | null; next_attempt_at: Date };
+  const [row] = await t.dataSource.query(`SELECT status, attempts, last_error, next_attempt_at, lease_until FROM notifications WHERE id = $1`, [id]);
+  return row as { status: string; attempts: number; last_error: string | null; next_attempt_at: Date; lease_until: Date | null };
 }
+
+/*
+ * Timing facts are stated against what the dispatcher stored — the retry or
+ * lease time — and the moment the fake Slack received each call (same host
+ * clock as PostgreSQL), never against how long the test itself waited.
+ */
 
 describe('dispatcher: retries, dead letters, leases, replicas', () => {
   let db: TestDatabase;
@@ -68,12 +75,18 @@ describe('dispatcher: retries, dead letters, leases, replicas', () => {
     try {
       const id = await queue(t, await channel(slack.url('/b')));
       await until('first attempt', () => slack.calls.length === 1);
-      const first = Date.now();
-      const row = await notification(t, id);
+      const first = slack.calls[0].at;
+      const row = await until('the 429 recorded', async () => {
+        const r = await notification(t, id);
+        return r.last_error !== null && r;
+      });
       expect(row.status).toBe('pending');
-      expect(new Date(row.next_attempt_at).getTime() - first).toBeGreaterThan(1500);
+      const retryAt = new Date(row.next_attempt_at).getTime();
+      expect(retryAt - first).toBeGreaterThan(1500);
       await until('sent', async () => (await notification(t, id)).status === 'sent');
-      expect(Date.now() - first).toBeGreaterThanOrEqual(1800);
+      // The retry went out no earlier than Retry-After allowed.
+      expect(slack.calls[1].at).toBeGreaterThanOrEqual(retryAt);
+      expect(slack.calls[1].at - first).toBeGreaterThanOrEqual(1800);
     } finally {
       await slack.close();
     }
@@ -119,10 +132,11 @@ describe('dispatcher: retries, dead letters, leases, replicas', () => {
     try {
       // As if another replica claimed it and crashed: status sending, lease ending in 1 s.
       const id = await queue(t, await channel(slack.url('/d')), `'sending', now() + interval '1 second', 1`);
-      await sleep(500);
-      expect(slack.calls).toHaveLength(0);
+      const leaseUntil = new Date((await notification(t, id)).lease_until!).getTime();
       await until('sent', async () => (await notification(t, id)).status === 'sent');
       expect(slack.calls).toHaveLength(1);
+      // Nothing was sent while the dead sender's lease held.
+      expect(slack.calls[0].at).toBeGreaterThanOrEqual(leaseUntil);
     } finally {
       await slack.close();
     }
@@ -132,22 +146,19 @@ describe('dispatcher: retries, dead letters, leases, replicas', () => {
     await t.close();
     t = await startTestApp(db.url, { ...ENV, SLACK_MIN_INTERVAL_MS: '1000' });
     const slack = await startFakeSlack();
-    const at: number[] = [];
     try {
       const c = await channel(slack.url('/paced'));
       for (let i = 0; i < 3; i++) await queue(t, c);
-      await until('three messages', () => {
-        while (at.length < slack.calls.length) at.push(Date.now());
-        return slack.calls.length === 3;
-      });
-      expect(at[2] - at[0]).toBeGreaterThanOrEqual(1800);
+      await until('three messages', () => slack.calls.length === 3);
+      // Spacing of arrivals as the receiver saw them: a slow machine only spreads them further.
+      expect(slack.calls[2].at - slack.calls[0].at).toBeGreaterThanOrEqual(1800);
     } finally {
       await slack.close();
     }
   });
 
   it('sends each notification once with two instances draining the same outbox', async () => {
-    const other = await startTestApp(db.url, ENV);
+    let other: TestApp | undefined = await startTestApp(db.url, ENV);
     const slack = await startFakeSlack();
     try {
       const c = await channel(slack.url('/e'));
@@ -157,10 +168,13 @@ describe('dispatcher: retries, dead letters, leases, replicas', () => {
         const [r] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE id = ANY($1::bigint[]) AND status = 'sent'`, [ids]);
         return r.n === 40;
       });
-      await sleep(500);
+      // Stop both dispatchers, waiting for any send still in flight: a duplicate would have arrived by then.
+      await other.close();
+      other = undefined;
+      await t.app.get(Dispatcher).onApplicationShutdown();
       expect(slack.calls).toHaveLength(40);
     } finally {
-      await other.close();
+      await other?.close();
       await slack.close();
     }
   });
