@@ -13,7 +13,7 @@ function slo(id: string, indicator: Indicator = availability, selector: Partial<
     indicator,
     selector: { operations: [], spanKinds: [SpanKind.SERVER, SpanKind.CONSUMER], attributes: {}, ...selector },
     objective: 99,
-    window: { kind: 'rolling', ms: 30 * 86_400_000 },
+    window: { kind: 'rolling', days: 30 },
     labels: {},
     runbookUrl: null,
     channels: [],
@@ -22,7 +22,7 @@ function slo(id: string, indicator: Indicator = availability, selector: Partial<
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     approximateUntil: null,
-  } as Slo;
+  };
 }
 
 function span(over: Partial<Omit<SpanRecord, 'attributes'>> & { attributes?: Record<string, string | number | boolean> } = {}): SpanRecord {
