@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { until } from './support/wait.js';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp, startTestApp, TestApp } from './support/test-app.js';
 import { startFakeSlack } from './support/fake-slack.js';
 import { Dispatcher } from '../src/notify/dispatcher.service.js';
 
@@ -41,17 +40,7 @@ async function notification(t: TestApp, id: string) {
  */
 
 describe('dispatcher: retries, dead letters, leases, replicas', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, ENV);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
+  const t = useTestApp(ENV);
 
   async function channel(url: string): Promise<string> {
     const res = await request(t.server).post('/api/v1/channels').send({ name: `c-${randomUUID().slice(0, 8)}`, type: 'slack', config: { webhookUrl: url } }).expect(201);
@@ -143,8 +132,7 @@ describe('dispatcher: retries, dead letters, leases, replicas', () => {
   });
 
   it('paces messages to one Slack webhook to about one a second', async () => {
-    await t.close();
-    t = await startTestApp(db.url, { ...ENV, SLACK_MIN_INTERVAL_MS: '1000' });
+    await t.restart({ ...ENV, SLACK_MIN_INTERVAL_MS: '1000' });
     const slack = await startFakeSlack();
     try {
       const c = await channel(slack.url('/paced'));
@@ -158,7 +146,7 @@ describe('dispatcher: retries, dead letters, leases, replicas', () => {
   });
 
   it('sends each notification once with two instances draining the same outbox', async () => {
-    let other: TestApp | undefined = await startTestApp(db.url, ENV);
+    let other: TestApp | undefined = await startTestApp(t.db.url, ENV);
     const slack = await startFakeSlack();
     try {
       const c = await channel(slack.url('/e'));

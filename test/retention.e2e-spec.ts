@@ -1,24 +1,13 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 import { RetentionJob } from '../src/retention/retention.job.js';
 
 const day = 86_400_000;
 const now = Date.UTC(2026, 10, 22, 12, 0, 0);
 
 describe('retention', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, { RETENTION_MINUTE_DAYS: '8', RETENTION_HOUR_DAYS: '400' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
+  const t = useTestApp({ RETENTION_MINUTE_DAYS: '8', RETENTION_HOUR_DAYS: '400' });
 
   it('deletes minute rows past RETENTION_MINUTE_DAYS and hour rows past RETENTION_HOUR_DAYS, keeping the rest', async () => {
     const [{ id }] = await t.dataSource.query(
