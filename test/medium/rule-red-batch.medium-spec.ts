@@ -1,11 +1,11 @@
 import { DataSource } from 'typeorm';
-import { loadRuleCountsBatch, type RuleQuery } from '../src/alerting/rule-red-batch.js';
-import { loadRuleCounts } from '../src/alerting/rule-red-counts.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../src/kernel/minute-ranges.js';
-import { minuteHorizon } from '../src/kernel/stored-ranges.js';
-import { seededRandom } from './support/random.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { migratedDataSource } from './support/test-app.js';
+import { loadRuleCountsBatch, type RuleQuery } from '../../src/alerting/rule-red-batch.js';
+import { loadRuleCounts } from '../../src/alerting/rule-red-counts.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/kernel/minute-ranges.js';
+import { minuteHorizon } from '../../src/kernel/stored-ranges.js';
+import { seededRandom } from '../support/random.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { migratedDataSource } from '../support/test-app.js';
 
 describe('symptom rule counts for a whole tick in a fixed number of queries', () => {
   let db: TestDatabase;
