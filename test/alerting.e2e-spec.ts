@@ -1,23 +1,19 @@
 import request from 'supertest';
 import { SpanKind } from '@opentelemetry/api';
 import { until } from './support/wait.js';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 import { exportSpans, repeat, SpanSpec } from './support/otel.js';
 import { metricValue } from './support/metrics.js';
 
 const ENV = { FLUSH_INTERVAL_MS: '50', EVAL_INTERVAL_SECONDS: '1', PUBLIC_URL: 'https://burnwatch.example.com' };
 
 describe('burn-rate alerts from real traffic', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = useTestApp(ENV, { listen: true });
   let sloId: string;
   const now = Date.now();
   const thisMinute = Math.floor(now / 60_000) * 60_000;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, ENV, { listen: true });
     const slo = await request(t.server)
       .post('/api/v1/slos')
       .send({
@@ -31,10 +27,6 @@ describe('burn-rate alerts from real traffic', () => {
       })
       .expect(201);
     sloId = slo.body.id;
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
   });
 
   const alerts = async (state = 'all') => (await request(t.server).get(`/api/v1/alerts?state=${state}`).expect(200)).body;
@@ -93,8 +85,7 @@ describe('burn-rate alerts from real traffic', () => {
 
   it('keeps one alert across a restart while it fires', async () => {
     const before = (await alerts('active'))[0];
-    await t.close();
-    t = await startTestApp(db.url, ENV, { listen: true });
+    await t.restart(ENV, { listen: true });
     // Wait for two ticks of the new process: they must neither open a second alert nor fire again.
     const ticks = async () => Number((await t.dataSource.query(`SELECT last_tick_ms FROM evaluator_tick`))[0]?.last_tick_ms ?? 0);
     const first = await ticks();

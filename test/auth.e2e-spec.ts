@@ -1,24 +1,13 @@
 import request from 'supertest';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 const READ = 'read-token-0123456789abcdef';
 const WRITE = 'write-token-0123456789abcdef';
 const INGEST = 'ingest-token-0123456789abcdef';
 
 describe('bearer tokens and scopes', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = useTestApp({ READ_TOKENS: READ, WRITE_TOKENS: WRITE, INGEST_TOKENS: INGEST, HOST: '127.0.0.1' });
   const span = [{ service: 's', operation: 'op', start: Date.now(), durationMs: 1, status: 'ok' }];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, { READ_TOKENS: READ, WRITE_TOKENS: WRITE, INGEST_TOKENS: INGEST, HOST: '127.0.0.1' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
 
   const spans = (token?: string) => {
     const r = request(t.server).post('/api/v1/spans').set('Content-Type', 'application/json');

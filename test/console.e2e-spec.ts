@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { SpanKind } from '@opentelemetry/api';
 import { until } from './support/wait.js';
 import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp, startTestApp } from './support/test-app.js';
 import { exportSpans, repeat, SpanSpec } from './support/otel.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -43,8 +43,7 @@ async function openBrowser(): Promise<{ ctx: BrowserContext; page: Page; errors:
 }
 
 describeBrowser('web console in headless Chromium', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = useTestApp(ENV, { listen: true });
   let browser: Awaited<ReturnType<typeof openBrowser>>;
   let checkoutId: string;
   let outageTraceIds: string[] = [];
@@ -52,8 +51,6 @@ describeBrowser('web console in headless Chromium', () => {
   const thisMinute = Math.floor(now / 60_000) * 60_000;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, ENV, { listen: true });
     const created = await request(t.server)
       .post('/api/v1/slos')
       .send({ name: 'checkout-availability', service: 'shop', indicator: { type: 'availability' }, selector: { operations: ['POST /checkout'] }, objective: 99.9, window: '30d' })
@@ -75,8 +72,6 @@ describeBrowser('web console in headless Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await t?.close();
-    await db?.drop();
   });
 
   it('opens on a fresh start with a hint on sending spans and creating an SLO', async () => {
@@ -222,7 +217,7 @@ describeBrowser('web console in headless Chromium', () => {
   });
 
   it('with tokens: asks for one, and shows write actions only to a write token', async () => {
-    const secured = await startTestApp(db.url, { ...ENV, READ_TOKENS: READ, WRITE_TOKENS: WRITE, INGEST_TOKENS: WRITE }, { listen: true });
+    const secured = await startTestApp(t.db.url, { ...ENV, READ_TOKENS: READ, WRITE_TOKENS: WRITE, INGEST_TOKENS: WRITE }, { listen: true });
     const b = await openBrowser();
     try {
       await b.page.goto(`${secured.baseUrl}/`);

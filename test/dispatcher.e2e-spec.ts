@@ -1,50 +1,22 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
-import { sleep, until } from './support/wait.js';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { until } from './support/wait.js';
+import { useTestApp, startTestApp, TestApp } from './support/test-app.js';
 import { startFakeSlack } from './support/fake-slack.js';
+import { Dispatcher } from '../src/notify/dispatcher.service.js';
+import { notification, queue } from './support/outbox.js';
 
 const ENV = { NOTIFY_POLL_MS: '100', EVAL_INTERVAL_SECONDS: '3600', SLACK_MIN_INTERVAL_MS: '0', NOTIFY_MAX_ATTEMPTS: '3' };
 
 
-/** queue puts one firing notification for a fresh alert in the outbox, as the evaluator would. */
-async function queue(t: TestApp, channelId: string, extra = ''): Promise<string> {
-  const alertId = randomUUID();
-  await t.dataSource.query(
-    `INSERT INTO alerts (id, fingerprint, source, source_id, alertname, severity, service, labels, state, active_at, fired_at)
-     VALUES ($1, $2, 'slo', $3, 'SloErrorBudgetBurn', 'page', 'svc', '{"slo":"s"}', 'firing', now(), now())`,
-    [alertId, alertId.slice(0, 16), randomUUID()],
-  );
-  const payload = {
-    kind: 'firing',
-    alert: { id: alertId, fingerprint: 'f', alertname: 'SloErrorBudgetBurn', severity: 'page', state: 'firing', service: 'svc', labels: { slo: 's' }, annotations: {}, value: 20, details: {}, activeAt: null, firedAt: null, resolvedAt: null },
-  };
-  const [row] = await t.dataSource.query(
-    `INSERT INTO notifications (dedup_key, alert_id, channel_id, kind, payload ${extra ? ', status, lease_until, attempts' : ''})
-     VALUES ($1, $2, $3, 'firing', $4 ${extra ? `, ${extra}` : ''}) RETURNING id`,
-    [`${alertId}:firing:0:${channelId}`, alertId, channelId, JSON.stringify(payload)],
-  );
-  return String(row.id);
-}
-
-async function notification(t: TestApp, id: string) {
-  const [row] = await t.dataSource.query(`SELECT status, attempts, last_error, next_attempt_at FROM notifications WHERE id = $1`, [id]);
-  return row as { status: string; attempts: number; last_error: string | null; next_attempt_at: Date };
-}
+/*
+ * Timing facts are stated against what the dispatcher stored — the retry or
+ * lease time — and the moment the fake Slack received each call (same host
+ * clock as PostgreSQL), never against how long the test itself waited.
+ */
 
 describe('dispatcher: retries, dead letters, leases, replicas', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, ENV);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
+  const t = useTestApp(ENV);
 
   async function channel(url: string): Promise<string> {
     const res = await request(t.server).post('/api/v1/channels').send({ name: `c-${randomUUID().slice(0, 8)}`, type: 'slack', config: { webhookUrl: url } }).expect(201);
@@ -68,12 +40,18 @@ describe('dispatcher: retries, dead letters, leases, replicas', () => {
     try {
       const id = await queue(t, await channel(slack.url('/b')));
       await until('first attempt', () => slack.calls.length === 1);
-      const first = Date.now();
-      const row = await notification(t, id);
+      const first = slack.calls[0].at;
+      const row = await until('the 429 recorded', async () => {
+        const r = await notification(t, id);
+        return r.last_error !== null && r;
+      });
       expect(row.status).toBe('pending');
-      expect(new Date(row.next_attempt_at).getTime() - first).toBeGreaterThan(1500);
+      const retryAt = new Date(row.next_attempt_at).getTime();
+      expect(retryAt - first).toBeGreaterThan(1500);
       await until('sent', async () => (await notification(t, id)).status === 'sent');
-      expect(Date.now() - first).toBeGreaterThanOrEqual(1800);
+      // The retry went out no earlier than Retry-After allowed.
+      expect(slack.calls[1].at).toBeGreaterThanOrEqual(retryAt);
+      expect(slack.calls[1].at - first).toBeGreaterThanOrEqual(1800);
     } finally {
       await slack.close();
     }
@@ -119,35 +97,32 @@ describe('dispatcher: retries, dead letters, leases, replicas', () => {
     try {
       // As if another replica claimed it and crashed: status sending, lease ending in 1 s.
       const id = await queue(t, await channel(slack.url('/d')), `'sending', now() + interval '1 second', 1`);
-      await sleep(500);
-      expect(slack.calls).toHaveLength(0);
+      const leaseUntil = new Date((await notification(t, id)).lease_until!).getTime();
       await until('sent', async () => (await notification(t, id)).status === 'sent');
       expect(slack.calls).toHaveLength(1);
+      // Nothing was sent while the dead sender's lease held.
+      expect(slack.calls[0].at).toBeGreaterThanOrEqual(leaseUntil);
     } finally {
       await slack.close();
     }
   });
 
   it('paces messages to one Slack webhook to about one a second', async () => {
-    await t.close();
-    t = await startTestApp(db.url, { ...ENV, SLACK_MIN_INTERVAL_MS: '1000' });
+    await t.restart({ ...ENV, SLACK_MIN_INTERVAL_MS: '1000' });
     const slack = await startFakeSlack();
-    const at: number[] = [];
     try {
       const c = await channel(slack.url('/paced'));
       for (let i = 0; i < 3; i++) await queue(t, c);
-      await until('three messages', () => {
-        while (at.length < slack.calls.length) at.push(Date.now());
-        return slack.calls.length === 3;
-      });
-      expect(at[2] - at[0]).toBeGreaterThanOrEqual(1800);
+      await until('three messages', () => slack.calls.length === 3);
+      // Spacing of arrivals as the receiver saw them: a slow machine only spreads them further.
+      expect(slack.calls[2].at - slack.calls[0].at).toBeGreaterThanOrEqual(1800);
     } finally {
       await slack.close();
     }
   });
 
   it('sends each notification once with two instances draining the same outbox', async () => {
-    const other = await startTestApp(db.url, ENV);
+    let other: TestApp | undefined = await startTestApp(t.db.url, ENV);
     const slack = await startFakeSlack();
     try {
       const c = await channel(slack.url('/e'));
@@ -157,10 +132,13 @@ describe('dispatcher: retries, dead letters, leases, replicas', () => {
         const [r] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE id = ANY($1::bigint[]) AND status = 'sent'`, [ids]);
         return r.n === 40;
       });
-      await sleep(500);
+      // Stop both dispatchers, waiting for any send still in flight: a duplicate would have arrived by then.
+      await other.close();
+      other = undefined;
+      await t.app.get(Dispatcher).onApplicationShutdown();
       expect(slack.calls).toHaveLength(40);
     } finally {
-      await other.close();
+      await other?.close();
       await slack.close();
     }
   });

@@ -1,20 +1,9 @@
 import request from 'supertest';
 import pg from 'pg';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 describe('foundation: health, readiness, errors, metrics', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, { METRICS_TOKEN: 'metrics-token-0123456789' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
+  const t = useTestApp({ METRICS_TOKEN: 'metrics-token-0123456789' });
 
   it('serves /healthz and /readyz', async () => {
     await request(t.server).get('/healthz').expect(200, { status: 'ok' });
@@ -31,10 +20,10 @@ describe('foundation: health, readiness, errors, metrics', () => {
   it('works in UTC whatever zone the server is in, so hour buckets are UTC hours', async () => {
     const admin = new pg.Client({ connectionString: process.env.TEST_ADMIN_DATABASE_URL });
     await admin.connect();
-    await admin.query(`ALTER DATABASE ${db.name} SET TimeZone = 'Asia/Kolkata'`);
+    await admin.query(`ALTER DATABASE ${t.db.name} SET TimeZone = 'Asia/Kolkata'`);
     await admin.end();
     // New connections get the database default unless Burnwatch overrides it.
-    const other = new pg.Client({ connectionString: db.url });
+    const other = new pg.Client({ connectionString: t.db.url });
     await other.connect();
     expect((await other.query('SHOW TimeZone')).rows[0].TimeZone).toBe('Asia/Kolkata');
     await other.end();
@@ -62,14 +51,14 @@ describe('foundation: health, readiness, errors, metrics', () => {
     const admin = new pg.Client({ connectionString: process.env.TEST_ADMIN_DATABASE_URL });
     await admin.connect();
     try {
-      await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [db.name]);
+      await admin.query(`ALTER DATABASE ${t.db.name} ALLOW_CONNECTIONS false`);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [t.db.name]);
       const down = await request(t.server).get('/readyz');
       expect(down.status).toBe(503);
       expect(down.body.status).toBe('unavailable');
       await request(t.server).get('/healthz').expect(200);
     } finally {
-      await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
+      await admin.query(`ALTER DATABASE ${t.db.name} ALLOW_CONNECTIONS true`);
       await admin.end();
     }
     await request(t.server).get('/readyz').expect(200);

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { startEmbeddedPostgres } from '../dist/src/database/embedded-postgres.js';
 
 export default async function globalSetup() {
+  // Each project that uses the database (medium, e2e) runs this; one server serves them all.
+  if (process.env.TEST_ADMIN_DATABASE_URL) return;
   if (process.env.DATABASE_URL) {
     process.env.TEST_ADMIN_DATABASE_URL = process.env.DATABASE_URL;
     return;

@@ -1,6 +1,5 @@
 import request from 'supertest';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp, TestApp } from './support/test-app.js';
 
 /** Every kind of SLO Burnwatch supports, as REST bodies. */
 const SLOS: Record<string, unknown>[] = [
@@ -33,19 +32,12 @@ const yaml = (t: TestApp, text: string) => request(t.server).post('/api/v1/opens
 const comparable = ({ id, version, createdAt, updatedAt, approximateUntil, ...rest }: Record<string, unknown>) => rest;
 
 describe('OpenSLO v1 import and export', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = useTestApp();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url);
     // The SLOs name these; channels an SLO names must exist.
     await request(t.server).post('/api/v1/channels').send({ name: 'oncall-slack', type: 'slack', config: { webhookUrl: 'http://127.0.0.1:9/hook' } }).expect(201);
     await request(t.server).post('/api/v1/channels').send({ name: 'payments-email', type: 'email', config: { to: ['payments@example.com'] } }).expect(201);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
   });
 
   it('exports every SLO as OpenSLO YAML and imports it back to the same SLOs', async () => {

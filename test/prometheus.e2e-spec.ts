@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
 import { sleep, until } from './support/wait.js';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 import { exportSpans, SpanSpec } from './support/otel.js';
 import { binaryOrSkip, startBinary, RunningBinary } from './support/child-process.js';
 import { freePort } from './support/free-port.js';
@@ -64,8 +63,7 @@ function batch(n: number): SpanSpec[] {
  * Burnwatch's own 5-minute SLI.
  */
 (PROM_BIN ? describe : describe.skip)('Prometheus scraping Burnwatch', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = useTestApp({ FLUSH_INTERVAL_MS: '50', EVAL_INTERVAL_SECONDS: '1' }, { listen: true });
   let prom: RunningBinary;
   let dir: string;
   let sent = 0;
@@ -92,8 +90,6 @@ function batch(n: number): SpanSpec[] {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bw-prom-'));
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, { FLUSH_INTERVAL_MS: '50', EVAL_INTERVAL_SECONDS: '1' }, { listen: true });
     await request(t.server)
       .post('/api/v1/slos')
       // The service is seconds old: the partial-window guard would (rightly) hold a 2 % error
@@ -131,8 +127,6 @@ function batch(n: number): SpanSpec[] {
 
   afterAll(async () => {
     await prom?.stop();
-    await t?.close();
-    await db?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

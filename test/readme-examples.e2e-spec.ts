@@ -4,8 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 const run = promisify(execFile);
 
@@ -23,17 +22,7 @@ function engineExamples(): string[] {
 }
 
 describe('README examples work when pasted', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, {}, { listen: true });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
+  const t = useTestApp({}, { listen: true });
 
   it('runs every curl example against the engine without an HTTP error', async () => {
     const examples = engineExamples();

@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { SpanKind } from '@opentelemetry/api';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 import { exportSpans, SpanSpec } from './support/otel.js';
 
 const MINUTE = 60_000;
@@ -19,8 +18,7 @@ const DAY = 24 * HOUR;
  * every minute end, so each time is at most one minute after the formula's.
  */
 describe('preview and replay over a week of stored history', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = useTestApp({ FLUSH_INTERVAL_MS: '50' }, { listen: true });
   let sloId: string;
   const now = Date.now();
   const h0 = Math.floor((now - 7 * DAY) / HOUR) * HOUR + HOUR;
@@ -31,8 +29,6 @@ describe('preview and replay over a week of stored history', () => {
   const spec = { service: 'payments', indicator: { type: 'availability' }, selector: { operations: ['POST /pay'] }, objective: 99.9, window: '30d' };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, { FLUSH_INTERVAL_MS: '50' }, { listen: true });
     sloId = (await request(t.server).post('/api/v1/slos').send({ name: 'payments-availability', ...spec }).expect(201)).body.id;
     const spans: SpanSpec[] = [];
     const span = (startMs: number, weight: number, error: boolean): SpanSpec => ({
@@ -50,10 +46,6 @@ describe('preview and replay over a week of stored history', () => {
     }
     await exportSpans(t.baseUrl, 'protobuf', { 'service.name': 'payments' }, spans);
   }, 180_000);
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
 
   /**
    * The formula's times. Outage 1 (burn 1000): the 1h/5m tier needs 14.4 × 1 h

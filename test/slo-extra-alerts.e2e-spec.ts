@@ -1,21 +1,10 @@
 import request from 'supertest';
 import { until } from './support/wait.js';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 
 describe('optional SLO alerts: budget exhaustion and no data', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, { FLUSH_INTERVAL_MS: '50', EVAL_INTERVAL_SECONDS: '1' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
+  const t = useTestApp({ FLUSH_INTERVAL_MS: '50', EVAL_INTERVAL_SECONDS: '1' });
 
   it('validates the options', async () => {
     const base = { name: 'x', service: 's', indicator: { type: 'availability' }, objective: 99, window: '7d' };

@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { SpanKind } from '@opentelemetry/api';
 import { until } from './support/wait.js';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 import { exportSpans, repeat } from './support/otel.js';
 import { metricValue } from './support/metrics.js';
 
@@ -19,18 +18,8 @@ const availability = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('SLOs: definitions, exact counting, status, history', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = useTestApp({ FLUSH_INTERVAL_MS: '50', EVAL_INTERVAL_SECONDS: '1' }, { listen: true });
   const minute = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, { FLUSH_INTERVAL_MS: '50', EVAL_INTERVAL_SECONDS: '1' }, { listen: true });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
 
   const api = () => request(t.server);
 

@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { SpanKind } from '@opentelemetry/api';
 import { until } from './support/wait.js';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 import { exportSpans, SpanSpec } from './support/otel.js';
 
 /**
@@ -14,20 +13,13 @@ import { exportSpans, SpanSpec } from './support/otel.js';
  * 1,000 / 144,000 / 0.001 = 6.9 ≥ 6; the 1h tier 13.9 < 14.4.
  */
 describe('partial-window guard on a young service', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = useTestApp({ FLUSH_INTERVAL_MS: '50', EVAL_INTERVAL_SECONDS: '1' }, { listen: true });
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, { FLUSH_INTERVAL_MS: '50', EVAL_INTERVAL_SECONDS: '1' }, { listen: true });
     const base = { service: 'young', indicator: { type: 'availability' }, objective: 99.9, window: '30d' };
     ids.guarded = (await request(t.server).post('/api/v1/slos').send({ name: 'young-guarded', ...base }).expect(201)).body.id;
     ids.unguarded = (await request(t.server).post('/api/v1/slos').send({ name: 'young-unguarded', ...base, alerting: { minWindowCoverage: 0 } }).expect(201)).body.id;
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
   });
 
   it('does not page on 50 s of errors with 2 hours of history; the same SLO without the guard pages', async () => {

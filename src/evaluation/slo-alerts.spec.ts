@@ -1,6 +1,6 @@
 import type { AlertState, AlertTiming, AlertTransition } from './alert-state.js';
 import type { EventCounts } from './burn-rate.js';
-import { MinuteCounts } from './minute-counts.js';
+import { MinuteCounts } from '../../test/support/minute-counts.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../kernel/minute-ranges.js';
 import { SLO_ALERT_NAME, type SloAlertStates, stepSloAlerts } from './slo-alerts.js';
 import { type SloDefinition, type SloStatus, evaluateSlo } from './slo-evaluator.js';

@@ -1,4 +1,4 @@
-import { MinuteCounts } from './minute-counts.js';
+import { MinuteCounts } from '../../test/support/minute-counts.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { DEFAULT_MIN_EVENTS, type SloDefinition, evaluateSlo } from './slo-evaluator.js';
 import type { SloWindow } from './windows.js';

@@ -2,7 +2,7 @@ import { type AlertPhase, type AlertState, type AlertTransition, RESOLVED_RETENT
 import { DAY_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { type SymptomRuleSpec, validateSymptomRule } from './symptom-rule.js';
 import { evaluateSymptom } from './symptom-rule.evaluator.js';
-import { MinuteRedCounts } from './symptom-rule.red-counts.js';
+import { MinuteRedCounts } from '../../test/support/minute-red-counts.js';
 
 /**
  * A symptom rule end to end in the pure core: per-minute RED rows, a clock

@@ -2,7 +2,7 @@ import { LogHistogram } from '../kernel/log-histogram.js';
 import { DAY_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import type { SymptomCondition } from './symptom-rule.js';
 import { evaluateSymptom, trafficEnd } from './symptom-rule.evaluator.js';
-import { MinuteRedCounts } from './symptom-rule.red-counts.js';
+import { MinuteRedCounts } from '../../test/support/minute-red-counts.js';
 
 const at = (iso: string) => Date.parse(iso);
 // 12:00:30: error and latency windows end at 12:01 (current minute included), traffic windows at 12:00.

@@ -1,5 +1,5 @@
 import type { AlertTransition } from './alert-state.js';
-import { MinuteCounts } from './minute-counts.js';
+import { MinuteCounts } from '../../test/support/minute-counts.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../kernel/minute-ranges.js';
 import { type SloAlertStates, stepSloAlerts } from './slo-alerts.js';
 import { type SloDefinition, DEFAULT_MIN_WINDOW_COVERAGE, evaluateSlo, judgedBurnRate, windowCoverage } from './slo-evaluator.js';

@@ -1,4 +1,4 @@
-import { MinuteCounts } from '../evaluation/minute-counts.js';
+import { MinuteCounts } from '../../test/support/minute-counts.js';
 import { minuteHorizon, readableRange } from './stored-ranges.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './minute-ranges.js';
 import { StoredCounts } from '../slo/stored-counts.js';

@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
+import { CLOCK, type Clock, systemClock } from '../common/clock.js';
 import { ChannelRepository } from './channel.repository.js';
 import { ChannelSender } from './channel-sender.service.js';
 import type { Channel } from './channel.types.js';
@@ -40,6 +41,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly channels: ChannelRepository,
     private readonly sender: ChannelSender,
     private readonly metrics: NotifyMetrics,
+    // Pacing and retry times are computed from this clock; which rows are due is PostgreSQL's now().
+    @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -81,7 +84,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private async deliver(row: OutboxRow, channel: Channel | undefined): Promise<void> {
     if (!channel) return this.outbox.markDead(row.id, 'channel was deleted');
     const type = channel.config.type;
-    const now = Date.now();
+    const now = this.clock.now();
     if (channel.config.type === 'slack') {
       // Paced per webhook URL, not per channel: two channels may share a webhook.
       const hook = channel.config.webhookUrl;
@@ -94,7 +97,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     }
     const payload = row.payload as { kind: NotificationKind; alert: AlertSnapshot };
     const result = await this.sender.send(channel, { kind: payload.kind, alert: payload.alert, publicUrl: this.config.publicUrl, sentAt: new Date(now).toISOString() });
-    await this.record(row, type, result, Date.now());
+    await this.record(row, type, result, this.clock.now());
   }
 
   private async record(row: OutboxRow, type: string, result: SendResult, nowMs: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
-import { MinuteCounts } from '../evaluation/minute-counts.js';
+import { MinuteCounts } from '../../test/support/minute-counts.js';
 import { evaluateSlo } from '../evaluation/slo-evaluator.js';
 import { parseWindow } from '../evaluation/windows.js';
 import { MissingSum, StoredSums, SumsRecorder } from './snapshot-sums.js';

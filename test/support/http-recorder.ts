@@ -5,6 +5,8 @@ export interface RecordedRequest<B = unknown> {
   path: string;
   headers: IncomingHttpHeaders;
   body: B;
+  /** when the request arrived (ms since the epoch), so tests compare it with stored schedules */
+  at: number;
 }
 
 export interface HttpRecorder<B = unknown> {
@@ -25,10 +27,11 @@ export async function startHttpRecorder<B = unknown>(
 ): Promise<HttpRecorder<B>> {
   const received: RecordedRequest<B>[] = [];
   const server = http.createServer((req, res) => {
+    const at = Date.now();
     let data = '';
     req.on('data', (c) => (data += c));
     req.on('end', () => {
-      const call = { path: req.url ?? '', headers: req.headers, body: JSON.parse(data || '{}') as B };
+      const call = { path: req.url ?? '', headers: req.headers, body: JSON.parse(data || '{}') as B, at };
       received.push(call);
       answer(req, res, call, received.length);
     });

@@ -1,6 +1,6 @@
 import { startHttpRecorder } from '../../../test/support/http-recorder.js';
 import type { Notification } from '../message/notification.js';
-import { sampleSloAlert } from '../message/sample.js';
+import { sampleSloAlert } from '../../../test/support/sample-alert.js';
 import { validityMs } from '../alertmanager-pusher.service.js';
 import { redact, validateChannel, type Channel } from '../channel.types.js';
 import { alertsUrl, buildPostableAlert, sendToAlertmanagers } from './alertmanager.js';

@@ -1,7 +1,7 @@
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { Notification } from '../message/notification.js';
-import { sampleSloAlert } from '../message/sample.js';
+import { sampleSloAlert } from '../../../test/support/sample-alert.js';
 import { buildEmail, createSmtpTransport, sendEmail, type SmtpConfig, type SmtpTransport } from './email.js';
 
 const SENT = '2024-05-01T10:05:00.000Z';

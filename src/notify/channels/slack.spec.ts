@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { startHttpRecorder, type HttpRecorder, type RecordedRequest } from '../../../test/support/http-recorder.js';
 import type { Notification } from '../message/notification.js';
-import { sampleSloAlert } from '../message/sample.js';
+import { sampleSloAlert } from '../../../test/support/sample-alert.js';
 import { buildSlackPayload, sendSlack, SLACK_LIMITS, type SlackBlock, type SlackPayload } from './slack.js';
 
 const SENT = '2024-05-01T10:05:00.000Z';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startHttpRecorder, type HttpRecorder, type RecordedRequest } from '../../../test/support/http-recorder.js';
 import type { Notification } from '../message/notification.js';
-import { sampleSloAlert } from '../message/sample.js';
+import { sampleSloAlert } from '../../../test/support/sample-alert.js';
 import { buildWebhookPayload, sendWebhook, ZERO_TIME } from './webhook.js';
 
 const SENT = '2024-05-01T10:05:00.000Z';

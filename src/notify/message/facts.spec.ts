@@ -1,7 +1,7 @@
 import { alertFacts, factRows, subjectLine, whatHappened } from './facts.js';
 import { formatSeconds } from './format.js';
 import type { AlertSnapshot, Notification, NotificationKind } from './notification.js';
-import { sampleSloAlert } from './sample.js';
+import { sampleSloAlert } from '../../../test/support/sample-alert.js';
 
 const SENT = '2024-05-01T10:05:00.000Z';
 const note = (alert: AlertSnapshot, kind: NotificationKind = 'firing'): Notification => ({ kind, alert, publicUrl: 'http://bw.example.com/', sentAt: SENT });

@@ -1,11 +1,11 @@
 import { DataSource } from 'typeorm';
-import { loadRuleCountsBatch, type RuleQuery } from '../src/alerting/rule-red-batch.js';
-import { loadRuleCounts } from '../src/alerting/rule-red-counts.js';
-import { createDataSource } from '../src/database/data-source.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../src/kernel/minute-ranges.js';
-import { minuteHorizon } from '../src/kernel/stored-ranges.js';
-import { seededRandom } from './support/random.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { loadRuleCountsBatch, type RuleQuery } from '../../src/alerting/rule-red-batch.js';
+import { loadRuleCounts } from '../../src/alerting/rule-red-counts.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/kernel/minute-ranges.js';
+import { minuteHorizon } from '../../src/kernel/stored-ranges.js';
+import { seededRandom } from '../support/random.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { migratedDataSource } from '../support/test-app.js';
 
 describe('symptom rule counts for a whole tick in a fixed number of queries', () => {
   let db: TestDatabase;
@@ -13,9 +13,7 @@ describe('symptom rule counts for a whole tick in a fixed number of queries', ()
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ds = createDataSource(db.url, 'burnwatch-test-rule-batch');
-    await ds.initialize();
-    await ds.runMigrations({ transaction: 'each' });
+    ds = await migratedDataSource(db.url, 'burnwatch-test-rule-batch');
   });
   afterAll(async () => {
     await ds?.destroy();

@@ -1,5 +1,5 @@
 import { MinuteCounts } from './minute-counts.js';
-import { MINUTE_MS } from '../kernel/minute-ranges.js';
+import { MINUTE_MS } from '../../src/kernel/minute-ranges.js';
 
 describe('MinuteCounts', () => {
   it('window sums from hour and minute rows equal a sum over every event', () => {

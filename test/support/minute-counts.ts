@@ -1,13 +1,13 @@
-import type { EventCounts } from './burn-rate.js';
-import { HOUR_MS, MINUTE_MS, floorMinute, splitRange } from '../kernel/minute-ranges.js';
-import type { WindowCounts } from './slo-evaluator.js';
+import type { EventCounts } from '../../src/evaluation/burn-rate.js';
+import { HOUR_MS, MINUTE_MS, floorMinute, splitRange } from '../../src/kernel/minute-ranges.js';
+import type { WindowCounts } from '../../src/evaluation/slo-evaluator.js';
 
 /**
  * MinuteCounts is an in-memory WindowCounts with the same layout as the
  * sli_minute / sli_hour tables: every event is added to its minute row and to
  * its hour row, and sums read hours in the middle and minutes at the edges.
- * It backs the simulated-clock tests and replays of history, and doubles as
- * the reference the SQL window sums can be checked against.
+ * It backs the simulated-clock unit specs and doubles as the reference the
+ * SQL window sums are checked against.
  */
 export class MinuteCounts implements WindowCounts {
   private readonly minutes = new Map<number, EventCounts>();

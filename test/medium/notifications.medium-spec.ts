@@ -1,12 +1,13 @@
 import request from 'supertest';
 import { SpanKind } from '@opentelemetry/api';
-import { sleep, until } from './support/wait.js';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
-import { exportSpans, repeat, SpanSpec } from './support/otel.js';
-import { startFakeSlack } from './support/fake-slack.js';
-import { startSmtpSink } from './support/fake-smtp.js';
-import { metricValue } from './support/metrics.js';
+import { until } from '../support/wait.js';
+import { createTestDatabase, TestDatabase } from '../support/test-database.js';
+import { startTestApp, TestApp } from '../support/test-app.js';
+import { exportSpans, repeat, SpanSpec } from '../support/otel.js';
+import { startFakeSlack } from '../support/fake-slack.js';
+import { startSmtpSink } from '../support/fake-smtp.js';
+import { metricValue } from '../support/metrics.js';
+import { TickDriver } from '../support/tick-driver.js';
 
 /** decode undoes quoted-printable soft breaks and escapes, so assertions read the text a person reads. */
 const decode = (raw: string) =>
@@ -14,6 +15,39 @@ const decode = (raw: string) =>
 
 const SECRET_PATH = '/services/T000/B000/s3cr3t-webhook-token';
 
+/**
+ * Evaluation runs on an explicit clock (TickDriver): the test decides when
+ * a tick happens and what time it is, so "nothing more is sent" is checked
+ * after a later tick and a drained outbox instead of after a fixed sleep.
+ * Spans, silences and delivery still run on real time, so each step first
+ * brings the clock up to the wall clock (catchUp) and then moves it on.
+ */
+
+/** counted: the SLO's events stored so far (the flusher writes them shortly after ingest). */
+async function counted(t: TestApp, sloId: string): Promise<number> {
+  const [row] = await t.dataSource.query(`SELECT COALESCE(SUM(total), 0)::int AS total FROM sli_minute WHERE slo_id = $1`, [sloId]);
+  return row.total;
+}
+
+async function alertState(t: TestApp, sloId: string): Promise<string | undefined> {
+  const [row] = await t.dataSource.query(`SELECT state FROM alerts WHERE source = 'slo' AND source_id = $1 ORDER BY active_at DESC LIMIT 1`, [sloId]);
+  return row?.state;
+}
+
+/** drained: every queued notification has been delivered (or given up), so nothing more is on its way. */
+async function drained(t: TestApp): Promise<boolean> {
+  const [row] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE status IN ('pending', 'sending')`);
+  return row.n === 0;
+}
+
+/** tickUntil ticks a second at a time until `done`, as the scheduler would, but without waiting for real seconds. */
+async function tickUntil(clock: TickDriver, what: string, done: () => Promise<boolean>, maxTicks = 60): Promise<void> {
+  for (let i = 0; i < maxTicks; i++) {
+    await clock.tick(1000);
+    if (await done()) return;
+  }
+  throw new Error(`${what}: not after ${maxTicks} ticks`);
+}
 
 describe('notifications end to end: outage -> Slack + email, recovery -> resolved', () => {
   let db: TestDatabase;
@@ -21,6 +55,7 @@ describe('notifications end to end: outage -> Slack + email, recovery -> resolve
   let slack: Awaited<ReturnType<typeof startFakeSlack>>;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   let sloId: string;
+  let clock: TickDriver;
   const now = Date.now();
   const thisMinute = Math.floor(now / 60_000) * 60_000;
 
@@ -32,7 +67,8 @@ describe('notifications end to end: outage -> Slack + email, recovery -> resolve
       db.url,
       {
         FLUSH_INTERVAL_MS: '50',
-        EVAL_INTERVAL_SECONDS: '1',
+        // The test ticks itself (TickDriver); the app's timer is stopped.
+        EVAL_INTERVAL_SECONDS: '3600',
         NOTIFY_POLL_MS: '100',
         NOTIFY_REPEAT_INTERVAL_SECONDS: '3',
         SMTP_HOST: '127.0.0.1',
@@ -43,6 +79,7 @@ describe('notifications end to end: outage -> Slack + email, recovery -> resolve
       },
       { listen: true },
     );
+    clock = await TickDriver.explicit(t, now);
   });
   afterAll(async () => {
     await t?.close();
@@ -97,9 +134,14 @@ describe('notifications end to end: outage -> Slack + email, recovery -> resolve
       { 'service.name': 'shop' },
       repeat(200, { name: 'POST /checkout', kind: SpanKind.SERVER, durationMs: 2, attributes: { 'http.response.status_code': 500 } }, thisMinute).map((s) => ({ ...s, startMs: Date.now() - 2000 })),
     );
+    await until('the spans counted', async () => (await counted(t, sloId)) >= healthy.length + 200);
+    clock.catchUp();
+    await tickUntil(clock, 'the alert firing', async () => (await alertState(t, sloId)) === 'firing');
     await until('one Slack message', () => slack.calls.length >= 1);
     await until('one email', () => smtp.mails.length >= 1);
-    await sleep(1500);
+    // A later tick within the 3 s repeat interval, and everything it queued delivered: still one of each.
+    await clock.tick(1000);
+    await until('the outbox drained', () => drained(t));
     expect(slack.calls).toHaveLength(1);
     expect(smtp.mails).toHaveLength(1);
     const msg = slack.calls[0];
@@ -124,14 +166,20 @@ describe('notifications end to end: outage -> Slack + email, recovery -> resolve
       .send({ matchers: [{ name: 'slo', op: '=', value: 'checkout-availability' }], endsAt: new Date(Date.now() + 60_000).toISOString(), createdBy: 'alice', comment: 'fixing' })
       .expect(201);
     const before = slack.calls.length;
-    await sleep(4500); // longer than the 3 s repeat interval
+    clock.catchUp();
+    await clock.tick(4500); // longer than the 3 s repeat interval
+    await until('the outbox drained', () => drained(t));
     expect(slack.calls.length).toBe(before);
     await request(t.server).delete(`/api/v1/silences/${silence.body.id}`).expect(204);
+    // The silence ended at the wall clock's now: the next tick is after it.
+    clock.catchUp();
+    await clock.tick(1000);
     await until('a repeat after the silence', () => slack.calls.length > before);
     expect(JSON.stringify(slack.calls[slack.calls.length - 1].body)).toMatch(/checkout-availability/);
   });
 
   it('sends one resolved message per channel after recovery', async () => {
+    const stored = await counted(t, sloId);
     // Stop repeats from muddying the count: a long silence on nothing else would, so just count resolved ones.
     await exportSpans(
       t.baseUrl,
@@ -139,9 +187,14 @@ describe('notifications end to end: outage -> Slack + email, recovery -> resolve
       { 'service.name': 'shop' },
       repeat(400_000 / 4, { name: 'POST /checkout', kind: SpanKind.SERVER, durationMs: 30 }, thisMinute).map((s, i) => ({ ...s, startMs: Date.now() - 3000 + (i % 2000) })),
     );
+    await until('the recovery counted', async () => (await counted(t, sloId)) >= stored + 400_000 / 4);
+    clock.catchUp();
+    await tickUntil(clock, 'the alert resolved', async () => (await alertState(t, sloId)) === 'resolved', 10);
     const resolvedMails = () => smtp.mails.filter((m) => /Subject: \[RESOLVED/.test(decode(m.raw)));
-    await until('a resolved email', () => resolvedMails().length >= 1, 10_000);
-    await sleep(1500);
+    await until('a resolved email', () => resolvedMails().length >= 1);
+    // A later tick, and everything it queued delivered: still one resolved message per channel.
+    await clock.tick(1000);
+    await until('the outbox drained', () => drained(t));
     expect(resolvedMails()).toHaveLength(1);
     const resolvedSlack = slack.calls.filter((c) => /resolved/i.test(c.body.text ?? ''));
     expect(resolvedSlack).toHaveLength(1);

@@ -1,19 +1,19 @@
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../src/config/config.js';
-import { createDataSource } from '../src/database/data-source.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../src/kernel/minute-ranges.js';
-import { MetricsService } from '../src/metrics/metrics.service.js';
-import { SliRepository } from '../src/slo/sli.repository.js';
-import { SloEvaluationService, type Evaluated } from '../src/slo/slo-evaluation.service.js';
-import { SloMetrics } from '../src/slo/slo-metrics.js';
-import { DataStartRepository } from '../src/slo/data-start.repository.js';
-import { SloStatusRepository } from '../src/slo/slo-status.repository.js';
-import { SloRepository } from '../src/slo/slo.repository.js';
-import type { SloSpec } from '../src/slo/slo.types.js';
-import { parseWindow } from '../src/evaluation/windows.js';
-import { seededRandom } from './support/random.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { loadConfig } from '../../src/config/config.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/kernel/minute-ranges.js';
+import { MetricsService } from '../../src/metrics/metrics.service.js';
+import { SliRepository } from '../../src/slo/sli.repository.js';
+import { SloEvaluationService, type Evaluated } from '../../src/slo/slo-evaluation.service.js';
+import { SloMetrics } from '../../src/slo/slo-metrics.js';
+import { DataStartRepository } from '../../src/slo/data-start.repository.js';
+import { SloStatusRepository } from '../../src/slo/slo-status.repository.js';
+import { SloRepository } from '../../src/slo/slo.repository.js';
+import type { SloSpec } from '../../src/slo/slo.types.js';
+import { parseWindow } from '../../src/evaluation/windows.js';
+import { seededRandom } from '../support/random.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { migratedDataSource } from '../support/test-app.js';
 
 const WINDOWS = ['30d', '7d', '1d', 'month', 'week:Europe/Berlin'];
 
@@ -56,9 +56,7 @@ describe('window sums kept between ticks (SliWindowCache)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ds = createDataSource(db.url, 'burnwatch-test-cache');
-    await ds.initialize();
-    await ds.runMigrations({ transaction: 'each' });
+    ds = await migratedDataSource(db.url, 'burnwatch-test-cache');
     slos = new SloRepository(ds);
     sli = new SliRepository(ds);
   });

@@ -1,10 +1,9 @@
-import type { AlertSnapshot, Notification } from './notification.js';
+import type { AlertSnapshot, Notification } from '../../src/notify/message/notification.js';
 
 /**
  * sampleSloAlert is a realistic firing page alert, shaped exactly as
- * SloAlertsService writes it. A channel test (`POST /channels/:id/test`)
- * sends it so people see what a real page will look like, and the specs
- * build their variants from it.
+ * SloAlertsService writes it; the channel and message specs build their
+ * variants from it.
  */
 export function sampleSloAlert(overrides: Partial<AlertSnapshot> = {}): AlertSnapshot {
   return {

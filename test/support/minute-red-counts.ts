@@ -1,13 +1,13 @@
-import { type HistogramJson, mergeBucketJson } from '../kernel/log-histogram.js';
-import { HOUR_MS, MINUTE_MS, floorMinute, splitRange } from '../kernel/minute-ranges.js';
-import type { RedCounts, RedSums } from './symptom-rule.js';
+import { type HistogramJson, mergeBucketJson } from '../../src/kernel/log-histogram.js';
+import { HOUR_MS, MINUTE_MS, floorMinute, splitRange } from '../../src/kernel/minute-ranges.js';
+import type { RedCounts, RedSums } from '../../src/evaluation/symptom-rule.js';
 
 /**
  * MinuteRedCounts is an in-memory RedCounts with the layout of the
  * red_minute / red_hour tables: each addition lands in its minute row and
  * its hour row, and sums read hours in the middle and minutes at the edges
  * (splitRange), merging histograms by bucket as the SQL does. It backs the
- * simulated-clock tests and replays, like MinuteCounts for SLOs.
+ * simulated-clock unit specs of symptom rules, like MinuteCounts for SLOs.
  */
 export class MinuteRedCounts implements RedCounts {
   private readonly minutes = new Map<number, RedSums>();
