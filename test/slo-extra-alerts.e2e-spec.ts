@@ -36,4 +36,19 @@ describe('optional SLO alerts: budget exhaustion and no data', () => {
     // minEvents keeps the burn-rate alerts quiet here, so only the two optional alerts fire.
     expect(names).toEqual(['SloErrorBudgetExhausted:spent:ticket', 'SloNoData:silent:ticket']);
   });
+  it('resolves the alerts of an SLO that is deleted while they fire, and only those', async () => {
+    const slos = (await request(t.server).get('/api/v1/slos').expect(200)).body as { id: string; name: string }[];
+    const silent = slos.find((s) => s.name === 'silent')!;
+    const alerts = (await request(t.server).get('/api/v1/alerts').expect(200)).body as { id: string; labels: Record<string, string> }[];
+    const orphan = alerts.find((a) => a.labels.slo === 'silent')!;
+    const kept = alerts.find((a) => a.labels.slo === 'spent')!;
+    await request(t.server).delete(`/api/v1/slos/${silent.id}`).expect(204);
+    const resolved = await until('the orphan to resolve', async () => {
+      const a = (await request(t.server).get(`/api/v1/alerts/${orphan.id}`).expect(200)).body;
+      return a.state === 'resolved' && a;
+    });
+    expect(resolved.transitions.map((x: { transition: string }) => x.transition)).toEqual(['firing', 'resolved']);
+    // The other SLO's alert went through the same ticks and still fires.
+    expect((await request(t.server).get(`/api/v1/alerts/${kept.id}`).expect(200)).body.state).toBe('firing');
+  });
 });
