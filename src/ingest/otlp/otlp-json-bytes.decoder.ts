@@ -30,7 +30,6 @@ import {
   JsonReader,
   NameTable,
   numberAt,
-  S_ESCAPED,
   stringAt,
     T_FALSE,
   T_NULL,
@@ -532,7 +531,9 @@ function decodeKeyValue(r: JsonReader, km: KeyMatcher): KeyEntry | undefined {
   const buf = r.buf;
   let entry: KeyEntry | undefined;
   if (keyStart < 0) entry = km.matchString('');
-  else if (keyFlags & S_ESCAPED) entry = km.matchString(stringAt(buf, keyStart, keyEnd, keyFlags));
+  // Bytes match only for plain ASCII: other keys may hold bytes that are not
+  // UTF-8, which decode to U+FFFD (and a wanted key may contain U+FFFD).
+  else if (keyFlags !== 0) entry = km.matchString(stringAt(buf, keyStart, keyEnd, keyFlags));
   else entry = km.match(buf, keyStart, keyEnd);
   if (entry === undefined) return undefined;
   switch (kind) {
