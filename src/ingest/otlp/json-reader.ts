@@ -47,6 +47,16 @@ const INTERN_MAX_LEN = 64;
 const INTERN_MASK = 2047;
 const internCache: string[] = new Array<string>(INTERN_MASK + 1).fill('');
 
+// Byte classes inside a string.
+const C_PLAIN = 0;
+const C_QUOTE = 1;
+const C_BACKSLASH = 2;
+const C_CONTROL = 3;
+const C_NON_ASCII = 4;
+const STRING_CLASS = new Uint8Array(256).map((_, c) =>
+  c === CH_QUOTE ? C_QUOTE : c === CH_BACKSLASH ? C_BACKSLASH : c < 0x20 ? C_CONTROL : c >= 0x80 ? C_NON_ASCII : C_PLAIN,
+);
+
 /** Open-bracket stack of skip(): 1 = object, 2 = array. Grown on demand, shared (decoding is synchronous). */
 let stack = new Uint8Array(256);
 
@@ -72,8 +82,11 @@ export class JsonReader {
   /** Skips JSON whitespace and returns the next byte (-1 at the end). */
   peek(): number {
     const buf = this.buf;
-    const len = this.len;
     let p = this.pos;
+    // Most bodies have no whitespace at all.
+    const first = buf[p];
+    if (first > 0x20) return first;
+    const len = this.len;
     while (p < len) {
       const c = buf[p];
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) p++;
@@ -152,22 +165,24 @@ export class JsonReader {
    */
   string(): void {
     const buf = this.buf;
-    const len = this.len;
     let p = this.pos + 1;
     const start = p;
     let flags = 0;
     for (;;) {
-      if (p >= len) bail();
-      const c = buf[p];
-      if (c === CH_QUOTE) break;
-      if (c === CH_BACKSLASH) {
+      // Plain ASCII, the bulk of every body, costs one table load per byte.
+      // Past the end buf[p] is undefined and so is its class: the loop stops.
+      let cls: number;
+      while ((cls = STRING_CLASS[buf[p]]) === C_PLAIN) p++;
+      if (cls === C_QUOTE) break;
+      if (cls === C_NON_ASCII) {
+        flags |= S_NON_ASCII;
+        p++;
+      } else if (cls === C_BACKSLASH) {
         flags |= S_ESCAPED;
         p = this.escape(p + 1);
-      } else if (c < 0x20) {
-        bail();
       } else {
-        if (c >= 0x80) flags |= S_NON_ASCII;
-        p++;
+        // A control character, or the end of the body.
+        bail();
       }
     }
     this.strStart = start;
@@ -364,45 +379,46 @@ export function stringAt(buf: Buffer, start: number, end: number, flags: number)
   return buf.toString('latin1', start, end);
 }
 
-export function bytesEqual(buf: Buffer, start: number, end: number, lit: Uint8Array): boolean {
-  const n = lit.length;
-  if (end - start !== n) return false;
-  for (let i = 0; i < n; i++) if (buf[start + i] !== lit[i]) return false;
-  return true;
-}
-
 /**
  * Member names a decoder knows, each mapped to a small id (a proto name and
- * its lowerCamelCase JSON name may share one). Unescaped names, nearly all
- * of them, are matched on their bytes, bucketed by length.
+ * its lowerCamelCase JSON name share one).
  */
 export class NameTable {
-  private readonly byLen: ({ bytes: Uint8Array; id: number }[] | undefined)[] = [];
+  /** Candidates by first byte, each with its closing quote: a match needs no scan of the name. */
+  private readonly byFirst: ({ bytes: Uint8Array; id: number }[] | undefined)[] = new Array(128).fill(undefined);
   private readonly byName = new Map<string, number>();
 
   constructor(names: Record<string, number>) {
     for (const [name, id] of Object.entries(names)) {
-      const bytes = Uint8Array.from(name, (c) => c.charCodeAt(0));
-      while (this.byLen.length <= bytes.length) this.byLen.push(undefined);
-      (this.byLen[bytes.length] ??= []).push({ bytes, id });
+      const bytes = Uint8Array.from(name + '"', (c) => c.charCodeAt(0));
+      (this.byFirst[bytes[0]] ??= []).push({ bytes, id });
       this.byName.set(name, id);
     }
   }
 
-  /** Id of the member name just read by r.key(), or -1 for names not in the table. */
-  id(r: JsonReader): number {
-    const start = r.strStart;
-    const n = r.strEnd - start;
-    if (r.strFlags & S_ESCAPED) return this.byName.get(r.text()) ?? -1;
-    if (n >= this.byLen.length) return -1;
-    const list = this.byLen[n];
-    if (list === undefined) return -1;
+  /**
+   * Reads a member name and its colon; returns its id, or -1 for names not
+   * in the table. Names are compared on the raw bytes first; anything else
+   * is scanned (and checked) as a string, and looked up once decoded when it
+   * has escapes.
+   */
+  member(r: JsonReader): number {
+    if (r.peek() !== CH_QUOTE) bail();
     const buf = r.buf;
-    outer: for (let i = 0; i < list.length; i++) {
-      const b = list[i].bytes;
-      for (let j = 0; j < n; j++) if (buf[start + j] !== b[j]) continue outer;
-      return list[i].id;
+    const p = r.pos + 1;
+    const list = this.byFirst[buf[p]];
+    if (list !== undefined) {
+      outer: for (let i = 0; i < list.length; i++) {
+        const b = list[i].bytes;
+        for (let j = 1; j < b.length; j++) if (buf[p + j] !== b[j]) continue outer;
+        r.pos = p + b.length;
+        r.expect(CH_COLON);
+        return list[i].id;
+      }
     }
+    r.string();
+    r.expect(CH_COLON);
+    if (r.strFlags & S_ESCAPED) return this.byName.get(r.text()) ?? -1;
     return -1;
   }
 }

@@ -156,8 +156,7 @@ function decodeRequest(r: JsonReader, km: KeyMatcher, out: SpanRecord[]): void {
   if (!r.openObject()) return;
   let seen = 0;
   do {
-    r.key();
-    if (REQ.id(r) !== REQ_RESOURCE_SPANS) {
+    if (REQ.member(r) !== REQ_RESOURCE_SPANS) {
       r.skip();
       continue;
     }
@@ -175,8 +174,7 @@ function decodeResourceSpans(r: JsonReader, km: KeyMatcher, out: SpanRecord[]): 
   let res = NO_RESOURCE;
   let resourceRead = false;
   do {
-    r.key();
-    const id = RS.id(r);
+    const id = RS.member(r);
     if (id < 0) {
       r.skip();
       continue;
@@ -208,8 +206,7 @@ function resourceAhead(r: JsonReader, km: KeyMatcher): ResourceAttrs {
   let found = false;
   r.skip();
   while (r.more(CH_RBRACE)) {
-    r.key();
-    if (RS.id(r) !== RS_RESOURCE) {
+    if (RS.member(r) !== RS_RESOURCE) {
       r.skip();
       continue;
     }
@@ -228,8 +225,7 @@ function decodeResource(r: JsonReader, km: KeyMatcher): ResourceAttrs {
   let seen = 0;
   if (r.openObject()) {
     do {
-      r.key();
-      if (RES.id(r) !== RES_ATTRIBUTES) {
+      if (RES.member(r) !== RES_ATTRIBUTES) {
         r.skip();
         continue;
       }
@@ -251,8 +247,7 @@ function decodeScopeSpans(r: JsonReader, km: KeyMatcher, res: ResourceAttrs, out
   if (!r.openObject()) return;
   let seen = 0;
   do {
-    r.key();
-    if (SS.id(r) !== SS_SPANS) {
+    if (SS.member(r) !== SS_SPANS) {
       r.skip();
       continue;
     }
@@ -282,8 +277,7 @@ function decodeSpan(r: JsonReader, km: KeyMatcher, res: ResourceAttrs): SpanReco
   let seen = 0;
   if (r.openObject()) {
     do {
-      r.key();
-      const id = SPAN.id(r);
+      const id = SPAN.member(r);
       if (id < 0) {
         r.skip();
         continue;
@@ -347,8 +341,7 @@ function decodeStatus(r: JsonReader): number {
   let seen = 0;
   if (r.openObject()) {
     do {
-      r.key();
-      if (STATUS.id(r) !== STATUS_CODE) {
+      if (STATUS.member(r) !== STATUS_CODE) {
         r.skip();
         continue;
       }
@@ -508,8 +501,7 @@ function decodeKeyValue(r: JsonReader, km: KeyMatcher): KeyEntry | undefined {
   let seen = 0;
   if (r.openObject()) {
     do {
-      r.key();
-      const id = KV.id(r);
+      const id = KV.member(r);
       if (id < 0) {
         r.skip();
         continue;
@@ -566,8 +558,7 @@ function decodeAnyValue(r: JsonReader): number {
   let seen = 0;
   if (r.openObject()) {
     do {
-      r.key();
-      const id = ANY.id(r);
+      const id = ANY.member(r);
       if (id < 0) {
         r.skip();
         continue;
