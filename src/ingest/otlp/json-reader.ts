@@ -57,9 +57,6 @@ const STRING_CLASS = new Uint8Array(256).map((_, c) =>
   c === CH_QUOTE ? C_QUOTE : c === CH_BACKSLASH ? C_BACKSLASH : c < 0x20 ? C_CONTROL : c >= 0x80 ? C_NON_ASCII : C_PLAIN,
 );
 
-/** Open-bracket stack of skip(): 1 = object, 2 = array. Grown on demand, shared (decoding is synchronous). */
-let stack = new Uint8Array(256);
-
 export function bail(): never {
   throw JSON_BAIL;
 }
@@ -74,6 +71,8 @@ export class JsonReader {
   /** Range of the last number read. */
   numStart = 0;
   numEnd = 0;
+  /** Open brackets of skip(): 1 = object, 2 = array; grown on demand, at most one byte per body byte. */
+  private stack = new Uint8Array(64);
 
   constructor(readonly buf: Buffer) {
     this.len = buf.length;
@@ -285,7 +284,7 @@ export class JsonReader {
         this.pos++;
         if (this.peek() === CH_RBRACE) this.pos++;
         else {
-          depth = push(depth, 1);
+          depth = this.push(depth, 1);
           this.key();
           continue;
         }
@@ -293,7 +292,7 @@ export class JsonReader {
         this.pos++;
         if (this.peek() === CH_RBRACKET) this.pos++;
         else {
-          depth = push(depth, 2);
+          depth = this.push(depth, 2);
           continue;
         }
       } else {
@@ -304,7 +303,7 @@ export class JsonReader {
         if (depth === 0) return;
         const c = this.peek();
         this.pos++;
-        const open = stack[depth - 1];
+        const open = this.stack[depth - 1];
         if (c === CH_COMMA) {
           if (open === 1) this.key();
           break;
@@ -315,20 +314,20 @@ export class JsonReader {
     }
   }
 
+  private push(depth: number, open: number): number {
+    if (depth === this.stack.length) {
+      const grown = new Uint8Array(depth * 2);
+      grown.set(this.stack);
+      this.stack = grown;
+    }
+    this.stack[depth] = open;
+    return depth + 1;
+  }
+
   /** Bails unless only whitespace is left. */
   end(): void {
     if (this.peek() !== -1) bail();
   }
-}
-
-function push(depth: number, open: number): number {
-  if (depth === stack.length) {
-    const grown = new Uint8Array(stack.length * 2);
-    grown.set(stack);
-    stack = grown;
-  }
-  stack[depth] = open;
-  return depth + 1;
 }
 
 /** Value of the number buf[start, end) (JSON grammar already checked): the same double JSON.parse gives. */
