@@ -106,6 +106,25 @@ describe('ingest rejects bad input precisely and stays up', () => {
     await request(t.server).get('/healthz').expect(200);
   });
 
+  it('reads OTLP/JSON from its bytes as JSON.parse would: deep nesting, bytes that are not UTF-8', async () => {
+    const ns = (ms: number) => String(BigInt(ms) * 1_000_000n);
+    const span = `{"name":"op","kind":2,"startTimeUnixNano":"${ns(now)}","endTimeUnixNano":"${ns(now + 1)}","junk":JUNK}`;
+    const body = (junk: string) =>
+      Buffer.from(`{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"hostile"}}]},"scopeSpans":[{"spans":[${span.replace('JUNK', junk)}]}]}]}`);
+    await post('/v1/traces', 'application/json', body('['.repeat(30_000) + ']'.repeat(30_000))).expect(200);
+    const unbalanced = await post('/v1/traces', 'application/json', body('['.repeat(60_000))).expect(400);
+    expect(unbalanced.body.message).toBe('request body is not valid JSON');
+    // Inside a string such bytes become U+FFFD (as Buffer#toString makes them); anywhere else they are an error.
+    const name = body('"x"');
+    const at = name.indexOf('"op"') + 1;
+    name[at] = 0xff;
+    await post('/v1/traces', 'application/json', name).expect(200);
+    const outside = body('"x"');
+    outside[outside.indexOf('"x"')] = 0xff;
+    await post('/v1/traces', 'application/json', outside).expect(400);
+    await request(t.server).get('/healthz').expect(200);
+  });
+
   it('validates span summaries field by field', async () => {
     const ok = { service: 's', operation: 'op', start: now - 1000, durationMs: 5, status: 'ok' };
     const cases: [unknown, RegExp][] = [

@@ -4,10 +4,10 @@ import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { RequireScope } from '../common/auth.guard.js';
 import { badRequest, unsupportedMediaType } from '../common/errors.js';
-import { parseJson, readBody } from '../common/body-reader.js';
+import { readBody } from '../common/body-reader.js';
 import { OtlpExceptionFilter } from './otlp-exception.filter.js';
 import { IngestService } from './ingest.service.js';
-import { decodeTraceRequestJson, OtlpJsonError } from './otlp/otlp-json.decoder.js';
+import { decodeTraceRequestJsonBody, OtlpJsonError } from './otlp/otlp-json-bytes.decoder.js';
 import { decodeTraceRequestProto, ProtoDecodeError } from './otlp/otlp-proto.decoder.js';
 import { traceResponseJson, traceResponseProto } from './otlp/otlp-response.js';
 import type { SpanRecord } from '../kernel/span.model.js';
@@ -56,7 +56,7 @@ function decode(body: Buffer, encoding: OtlpEncoding, ingest: IngestService): Sp
   if (body.length === 0) return [];
   try {
     if (encoding === 'protobuf') return decodeTraceRequestProto(body, ingest.wanted).spans;
-    return decodeTraceRequestJson(parseJson(body), ingest.wanted).spans;
+    return decodeTraceRequestJsonBody(body, ingest.wanted).spans;
   } catch (e) {
     if (e instanceof ProtoDecodeError) throw badRequest(`undecodable protobuf ExportTraceServiceRequest: ${e.message}`);
     if (e instanceof OtlpJsonError) throw badRequest(`invalid OTLP/JSON: ${e.message}`);

@@ -49,8 +49,11 @@ export class KeyMatcher {
   private add(key: string, wanted: boolean): void {
     const bytes = Buffer.from(key, 'utf8');
     const entry: KeyEntry = { key, bytes, wanted, service: key === SERVICE_NAME_KEY };
+    this.byKey.set(key, entry);
+    // A key with a lone surrogate encodes as U+FFFD's bytes, yet wire bytes
+    // decode to well-formed text and can never equal it: match it by string only.
+    if (bytes.toString('utf8') !== key) return;
     while (this.byLen.length <= bytes.length) this.byLen.push(undefined);
     (this.byLen[bytes.length] ??= []).push(entry);
-    this.byKey.set(key, entry);
   }
 }

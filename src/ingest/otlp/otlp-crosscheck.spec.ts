@@ -9,6 +9,7 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { SpanRecord } from '../../kernel/span.model.js';
+import { readTraceRequestJson } from './otlp-json-bytes.decoder.js';
 import { decodeTraceRequestJson } from './otlp-json.decoder.js';
 import { decodeTraceRequestProto, ProtoDecodeError } from './otlp-proto.decoder.js';
 import type { AttrValue } from './otlp.types.js';
@@ -147,11 +148,19 @@ describe('OTLP decoders vs the official OpenTelemetry serializers', () => {
     expect(sorted(got)).toEqual(sorted(spans.map((s) => expectedRecord(s, WANTED))));
   });
 
+  // The byte-level reader must take what the serializer sends on its fast path (no fallback to JSON.parse).
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('json bytes: randomized spans (seed %i)', (seed) => {
+    const spans = randomSpans(seed, 300);
+    const got = readTraceRequestJson(Buffer.from(JsonTraceSerializer.serializeRequest(spans)!), wanted)?.spans;
+    expect(got && sorted(got)).toEqual(sorted(spans.map((s) => expectedRecord(s, WANTED))));
+  });
+
   it('protobuf and json decoders agree record for record, in wire order', () => {
     const spans = randomSpans(99, 500);
     const fromProto = decodeTraceRequestProto(ProtobufTraceSerializer.serializeRequest(spans)!, wanted).spans;
-    const json = JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)!));
-    expect(decodeTraceRequestJson(json, wanted).spans).toEqual(fromProto);
+    const bytes = Buffer.from(JsonTraceSerializer.serializeRequest(spans)!);
+    expect(decodeTraceRequestJson(JSON.parse(bytes.toString('utf8')), wanted).spans).toEqual(fromProto);
+    expect(readTraceRequestJson(bytes, wanted)?.spans).toEqual(fromProto);
   });
 
   it('keeps only wanted keys and always resolves service.name', () => {

@@ -1,9 +1,14 @@
-/** OTLP/JSON decoding: spec mapping, lenient spellings, precise errors, hostile nesting. */
+/**
+ * OTLP/JSON decoding: spec mapping, lenient spellings, precise errors,
+ * hostile nesting. Every case runs against the decoder of parsed bodies and
+ * against the one of body bytes (which falls back to it).
+ */
+import type { SpanRecord } from '../../kernel/span.model.js';
+import { decodeTraceRequestJsonBody } from './otlp-json-bytes.decoder.js';
 import { decodeTraceRequestJson, OtlpJsonError } from './otlp-json.decoder.js';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
 const wanted = { keys: new Set(['http.route', 'n', 'f', 'b', 'deployment.environment']) };
-const decode = (body: unknown) => decodeTraceRequestJson(body, wanted).spans;
 
 // Loose on purpose: the tests build malformed bodies.
 type J = Record<string, any>;
@@ -55,17 +60,29 @@ const snake = (v: unknown): unknown =>
     : v && typeof v === 'object'
       ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snake(x)]))
       : v;
-const errorOf = (body: unknown): OtlpJsonError => {
-  try {
-    decode(body);
-  } catch (e) {
-    expect(e).toBeInstanceOf(OtlpJsonError);
-    return e as OtlpJsonError;
-  }
-  throw new Error('expected OtlpJsonError');
-};
 
-describe('decodeTraceRequestJson', () => {
+/** A decoder under test: of a request given as an object, and of one given as JSON text. */
+type Decoder = [string, (body: unknown) => SpanRecord[], (text: string) => SpanRecord[]];
+const decoders: Decoder[] = [
+  ['decodeTraceRequestJson', (body) => decodeTraceRequestJson(body, wanted).spans, (text) => decodeTraceRequestJson(JSON.parse(text), wanted).spans],
+  [
+    'decodeTraceRequestJsonBody',
+    (body) => decodeTraceRequestJsonBody(Buffer.from(JSON.stringify(body)), wanted).spans,
+    (text) => decodeTraceRequestJsonBody(Buffer.from(text), wanted).spans,
+  ],
+];
+
+describe.each(decoders)('%s', (_, decode, decodeText) => {
+  const errorOf = (body: unknown): OtlpJsonError => {
+    try {
+      decode(body);
+    } catch (e) {
+      expect(e).toBeInstanceOf(OtlpJsonError);
+      return e as OtlpJsonError;
+    }
+    throw new Error('expected OtlpJsonError');
+  };
+
   it('decodes the OTLP/JSON mapping', () => {
     expect(decode(req([span()]))).toEqual([expected]);
   });
@@ -174,17 +191,18 @@ describe('decodeTraceRequestJson', () => {
   });
 
   it('does not descend into deeply nested values', () => {
-    let nested: J = { stringValue: 'leaf' };
-    for (let i = 0; i < 100_000; i++) nested = { kvlistValue: { values: [{ key: 'k', value: nested }] } };
+    // Built as text: JSON.stringify itself would overflow on this nesting.
+    let nested = '{"stringValue":"leaf"}';
+    for (let i = 0; i < 100_000; i++) nested = `{"kvlistValue":{"values":[{"key":"k","value":${nested}}]}}`;
     let text = '{"stringValue":"leaf"}';
     for (let i = 0; i < 100_000; i++) text = `{"arrayValue":{"values":[${text}]}}`;
-    const parsed = JSON.parse(text);
     const attrs = [
-      { key: 'http.route', value: nested },
-      { key: 'other', value: nested },
-      { key: 'n', value: parsed },
+      { key: 'http.route', value: '@nested' },
+      { key: 'other', value: '@nested' },
+      { key: 'n', value: '@text' },
     ];
-    const got = decode(req([span({ attributes: attrs })], [{ key: 'deployment.environment', value: parsed }]))[0];
+    const body = JSON.stringify(req([span({ attributes: attrs })], [{ key: 'deployment.environment', value: '@text' }]));
+    const got = decodeText(body.replaceAll('"@nested"', nested).replaceAll('"@text"', text))[0];
     expect(got.attributes).toEqual(new Map());
   });
 });
