@@ -6,6 +6,7 @@ import { AlertmanagerChannels1795313400000 } from './1795313400000-AlertmanagerC
 import { DenseHistograms1795313600000 } from './1795313600000-DenseHistograms.js';
 import { SliChangeMarkers1795313200000 } from './1795313200000-SliChangeMarkers.js';
 import { CompactSloStatus1795313200001 } from './1795313200001-CompactSloStatus.js';
+import { SliPrunes1795314100000 } from './1795314100000-SliPrunes.js';
 
 /**
  * MIGRATIONS lists every migration class explicitly: an ESM build cannot
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CompactSloStatus1795313200001,
   AlertmanagerChannels1795313400000,
   DenseHistograms1795313600000,
+  SliPrunes1795314100000,
 ];

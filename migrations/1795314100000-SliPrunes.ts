@@ -1,0 +1,25 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * SliPrunes is one row the retention job bumps whenever it deletes SLO
+ * counts, with the cutoffs it deleted below. Deletions leave no changed_xid
+ * behind, so this is how the evaluator leader learns that a data start it
+ * keeps between ticks (see DataStartCache) may have been deleted.
+ */
+export class SliPrunes1795314100000 implements MigrationInterface {
+  name = 'SliPrunes1795314100000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE sli_prunes (
+        id            smallint PRIMARY KEY CHECK (id = 1),
+        n             bigint NOT NULL,
+        minute_cutoff timestamptz NOT NULL,
+        hour_cutoff   timestamptz NOT NULL
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE sli_prunes`);
+  }
+}
