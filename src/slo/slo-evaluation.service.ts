@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { evaluateSlo, type SloStatus } from '../evaluation/slo-evaluator.js';
 import { evaluationEnd, type Range } from '../kernel/minute-ranges.js';
 import { formatWindow } from '../evaluation/windows.js';
-import type { WindowCounts } from '../evaluation/slo-evaluator.js';
+import type { SloDefinition, WindowCounts } from '../evaluation/slo-evaluator.js';
 import { SliWindowCache } from './sli-window-cache.js';
 import { StoredSums, SumsRecorder } from './snapshot-sums.js';
 import { SliRepository } from './sli.repository.js';
@@ -52,6 +52,8 @@ export class SloEvaluationService {
   private lastLedTickMs: number | null = null;
   /** SLO definitions as of the last tick, re-read only when their version changes. */
   private known = new Map<string, Slo>();
+  /** The core's definition and the shape key of each SLO object, made once per version (a re-read SLO is a new object). */
+  private readonly prepared = new WeakMap<Slo, { def: SloDefinition; shape: string }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -100,11 +102,10 @@ export class SloEvaluationService {
     // ranges: one recording run per such shape, not per SLO.
     const recorder = new RangeRecorder({ good: 0, total: 0 });
     const shapes = new Set<string>();
-    const defs: { slo: Slo; def: ReturnType<typeof toDefinition> }[] = [];
+    const defs: { slo: Slo; def: SloDefinition }[] = [];
     for (const slo of slos) {
       try {
-        const def = toDefinition(slo);
-        const shape = `${formatWindow(def.window)}|${slo.alerting.noData?.afterMs ?? ''}|${def.policy ? JSON.stringify(def.policy) : ''}`;
+        const { def, shape } = this.prepare(slo);
         if (!shapes.has(shape)) {
           evaluateSlo(def, recorder, nowMs);
           if (slo.alerting.noData) recorder.sum(evaluationEnd(nowMs) - slo.alerting.noData.afterMs, evaluationEnd(nowMs));
@@ -136,6 +137,16 @@ export class SloEvaluationService {
       }
     }
     return out;
+  }
+
+  private prepare(slo: Slo): { def: SloDefinition; shape: string } {
+    let p = this.prepared.get(slo);
+    if (!p) {
+      const def = toDefinition(slo);
+      p = { def, shape: `${formatWindow(def.window)}|${slo.alerting.noData?.afterMs ?? ''}|${def.policy ? JSON.stringify(def.policy) : ''}` };
+      this.prepared.set(slo, p);
+    }
+    return p;
   }
 
   /**
