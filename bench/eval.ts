@@ -125,7 +125,7 @@ export async function runEvaluationBench(url: string, rounds = 7, counts = [1_00
       process.stdout.write(`  seeded ${count} SLOs with 30 days of counts in ${((Date.now() - seedStart) / 1000).toFixed(1)} s\n`);
       const ids = (await slos.list()).map((s) => s.id);
       for (const window of ['7d', '30d']) {
-        await ds.query(`UPDATE slos SET spec = jsonb_set(spec, '{window}', to_jsonb($1::text))`, [window]);
+        await ds.query(`UPDATE slos SET spec = jsonb_set(spec, '{window}', to_jsonb($1::text)), version = version + 1`, [window]);
         await ds.query(`DELETE FROM evaluator_tick`);
         evaluator.cache.invalidate();
         let now = start;

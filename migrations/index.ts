@@ -8,6 +8,7 @@ import { DropPromBuckets1795313700000 } from './1795313700000-DropPromBuckets.js
 import { HotUpdates1795313700001 } from './1795313700001-HotUpdates.js';
 import { SliChangeMarkers1795313200000 } from './1795313200000-SliChangeMarkers.js';
 import { CompactSloStatus1795313200001 } from './1795313200001-CompactSloStatus.js';
+import { SliPrunes1795314100000 } from './1795314100000-SliPrunes.js';
 
 /**
  * MIGRATIONS lists every migration class explicitly: an ESM build cannot
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   DenseHistograms1795313600000,
   DropPromBuckets1795313700000,
   HotUpdates1795313700001,
+  SliPrunes1795314100000,
 ];

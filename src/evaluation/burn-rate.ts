@@ -102,7 +102,11 @@ export function burnRateOf(counts: EventCounts, ratio: BudgetRatio): number {
 
 /** sliStatus is the SLI, error ratio and burn rate of one window's counts. */
 export function sliStatus(counts: EventCounts, objectivePercent: number): SliStatus {
-  const ratio = budgetRatio(objectivePercent);
+  return sliStatusOf(counts, budgetRatio(objectivePercent));
+}
+
+/** sliStatusOf is sliStatus for a budget ratio already worked out (the evaluator needs it for ten windows per SLO). */
+export function sliStatusOf(counts: EventCounts, ratio: BudgetRatio): SliStatus {
   if (counts.total <= 0) return { sli: null, errorRatio: null, burnRate: 0 };
   const bad = badEvents(counts);
   return {
@@ -119,7 +123,11 @@ export function sliStatus(counts: EventCounts, objectivePercent: number): SliSta
  * because "how far over" is what a postmortem asks.
  */
 export function errorBudget(counts: EventCounts, objectivePercent: number): ErrorBudget {
-  const ratio = budgetRatio(objectivePercent);
+  return errorBudgetOf(counts, budgetRatio(objectivePercent));
+}
+
+/** errorBudgetOf is errorBudget for a budget ratio already worked out. */
+export function errorBudgetOf(counts: EventCounts, ratio: BudgetRatio): ErrorBudget {
   const spentEvents = counts.total > 0 ? badEvents(counts) : 0;
   const totalEvents = (Math.max(0, counts.total) * ratio.num) / ratio.den;
   const spentFraction = counts.total > 0 ? burnRateOf(counts, ratio) : 0;

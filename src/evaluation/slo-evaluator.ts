@@ -1,11 +1,12 @@
 import {
+  type BudgetRatio,
   type ErrorBudget,
   type EventCounts,
   type SliStatus,
   badEvents,
   budgetRatio,
-  errorBudget,
-  sliStatus,
+  errorBudgetOf,
+  sliStatusOf,
   timeToExhaustionMs,
 } from './burn-rate.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, floorMinute } from '../kernel/minute-ranges.js';
@@ -156,24 +157,29 @@ export function evaluateSlo(def: SloDefinition, counts: WindowCounts, nowMs: num
   if (!(minCoverage >= 0 && minCoverage <= 1)) {
     throw new RangeError(`minWindowCoverage: must be a number from 0 to 1, got ${minCoverage}`);
   }
-  const policy = def.policy ?? defaultPolicy(nominalPeriodMs(def.window));
+  const policy = def.policy ?? defaultPolicyFor(def.window);
 
   const byLength = new Map<number, WindowStatus>();
   const last = (lengthMs: number): WindowStatus => {
     let status = byLength.get(lengthMs);
     if (!status) {
-      status = windowStatus(counts, bounds.endMs - lengthMs, bounds.endMs, def.objective);
+      status = windowStatus(counts, bounds.endMs - lengthMs, bounds.endMs, ratio);
       byLength.set(lengthMs, status);
     }
     return status;
   };
 
-  const windows = {} as Record<StatusWindowName, WindowStatus>;
-  for (const [name, lengthMs] of Object.entries(STATUS_WINDOWS) as [StatusWindowName, number][]) {
-    windows[name] = last(lengthMs);
-  }
-  const full = windowStatus(counts, bounds.startMs, bounds.endMs, def.objective);
-  const budget = errorBudget(full, def.objective);
+  const windows = {
+    '5m': last(STATUS_WINDOWS['5m']),
+    '30m': last(STATUS_WINDOWS['30m']),
+    '1h': last(STATUS_WINDOWS['1h']),
+    '2h': last(STATUS_WINDOWS['2h']),
+    '6h': last(STATUS_WINDOWS['6h']),
+    '1d': last(STATUS_WINDOWS['1d']),
+    '3d': last(STATUS_WINDOWS['3d']),
+  } satisfies Record<StatusWindowName, WindowStatus>;
+  const full = windowStatus(counts, bounds.startMs, bounds.endMs, ratio);
+  const budget = errorBudgetOf(full, ratio);
 
   const tiers = policy.tiers.map((tier, index): TierStatus => {
     const long = last(tier.longWindowMs);
@@ -246,7 +252,27 @@ export function judgedBurnRate(burnRate: number, coverage: number, minCoverage: 
   return coverage < minCoverage ? burnRate * coverage : burnRate;
 }
 
-function windowStatus(counts: WindowCounts, fromMs: number, toMs: number, objective: number): WindowStatus {
-  const { good, total } = counts.sum(fromMs, toMs);
-  return { fromMs, toMs, good, total, bad: badEvents({ good, total }), ...sliStatus({ good, total }, objective) };
+/**
+ * Default policies by nominal period, built once: evaluating 10,000 SLOs a
+ * tick made a fresh filtered copy per SLO. Pure memoization — the policy is
+ * a function of the period alone.
+ */
+const defaultPolicies = new Map<number, BurnRatePolicy>();
+
+function defaultPolicyFor(window: SloWindow): BurnRatePolicy {
+  const periodMs = nominalPeriodMs(window);
+  let policy = defaultPolicies.get(periodMs);
+  if (!policy) {
+    policy = Object.freeze(defaultPolicy(periodMs));
+    defaultPolicies.set(periodMs, policy);
+  }
+  return policy;
+}
+
+function windowStatus(counts: WindowCounts, fromMs: number, toMs: number, ratio: BudgetRatio): WindowStatus {
+  const c = counts.sum(fromMs, toMs);
+  const good = c.good;
+  const total = c.total;
+  const { sli, errorRatio, burnRate } = sliStatusOf(c, ratio);
+  return { fromMs, toMs, good, total, bad: badEvents(c), sli, errorRatio, burnRate };
 }

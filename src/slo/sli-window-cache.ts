@@ -24,6 +24,16 @@ export interface CacheLoadStats {
 }
 
 
+/** What the last load saw change, per SLO (for DataStartCache). */
+export interface CacheChanges {
+  /** Every SLO was read whole: nothing kept from before can be trusted. */
+  full: boolean;
+  /** SLOs read whole again: new, edited, or with rows changed before the recent zone. */
+  reread: ReadonlySet<string>;
+  /** The earliest bucket of any row written since the load before, by SLO. */
+  earliest: ReadonlyMap<string, number>;
+}
+
 /** A range to add (sign 1) or subtract (sign −1) into a part's sums. */
 interface Op {
   level: StoredLevel;
@@ -65,6 +75,7 @@ export class SliWindowCache {
   private readonly recentFrom: Record<StoredLevel, number> = { minute: 0, hour: 0 };
   private watermark: string | null = null;
   private endMs = 0;
+  lastChanges: CacheChanges = { full: true, reread: new Set(), earliest: new Map() };
   lastStats: CacheLoadStats = { full: true, changedRows: 0, dirtySlos: 0, partsRead: 0, partsMoved: 0, ms: { changes: 0, moves: 0, reads: 0, dirty: 0 } };
 
   /** invalidate makes the next load read everything again. */
@@ -90,7 +101,8 @@ export class SliWindowCache {
     };
 
     const dirty = this.syncSlos(slos, full);
-    if (!full) stats.changedRows = await this.applyChanges(m, dirty);
+    const earliest = new Map<string, number>();
+    if (!full) stats.changedRows = await this.applyChanges(m, dirty, earliest);
     stats.ms.changes = lap();
 
     const recent = { minute: Math.floor((endMs - RECENT_MINUTES_MS) / MINUTE_MS) * MINUTE_MS, hour: Math.floor(endMs / HOUR_MS) * HOUR_MS - HOUR_MS };
@@ -143,6 +155,7 @@ export class SliWindowCache {
     this.watermark = xmin;
     this.endMs = endMs;
     this.lastStats = stats;
+    this.lastChanges = { full, reread: new Set([...dirty].map((i) => this.ids[i])), earliest };
     return new CachedSums(this.slots, this.parts, minuteHorizonMs);
   }
 
@@ -201,7 +214,7 @@ export class SliWindowCache {
    * is applied to the parts holding it as the difference to the kept value;
    * an older one makes its SLO dirty.
    */
-  private async applyChanges(m: EntityManager, dirty: Set<number>): Promise<number> {
+  private async applyChanges(m: EntityManager, dirty: Set<number>, earliest: Map<string, number>): Promise<number> {
     let n = 0;
     for (const level of LEVELS) {
       const rows: { slo_id: string; ms: string; good: number; total: number }[] = await m.query(
@@ -211,9 +224,11 @@ export class SliWindowCache {
       n += rows.length;
       const holding = [...this.parts.values()].filter((s) => s.part.level === level);
       for (const r of rows) {
+        const ms = Number(r.ms);
+        const seen = earliest.get(r.slo_id);
+        if (seen === undefined || ms < seen) earliest.set(r.slo_id, ms);
         const i = this.slots.get(r.slo_id);
         if (i === undefined || dirty.has(i)) continue;
-        const ms = Number(r.ms);
         if (ms < this.recentFrom[level]) {
           dirty.add(i);
           continue;

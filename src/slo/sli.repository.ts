@@ -23,8 +23,25 @@ export class SliRepository {
    * by a batch in flight while the SLO was deleted).
    */
   async prune(minuteCutoffMs: number, hourCutoffMs: number): Promise<void> {
-    await this.dataSource.query(`DELETE FROM sli_minute WHERE bucket < to_timestamp($1) OR slo_id NOT IN (SELECT id FROM slos)`, [minuteCutoffMs / 1000]);
-    await this.dataSource.query(`DELETE FROM sli_hour WHERE bucket < to_timestamp($1) OR slo_id NOT IN (SELECT id FROM slos)`, [hourCutoffMs / 1000]);
+    await this.dataSource.transaction(async (m) => {
+      const [, minutes]: [unknown, number] = await m.query(
+        `DELETE FROM sli_minute WHERE bucket < to_timestamp($1) OR slo_id NOT IN (SELECT id FROM slos)`,
+        [minuteCutoffMs / 1000],
+      );
+      const [, hours]: [unknown, number] = await m.query(
+        `DELETE FROM sli_hour WHERE bucket < to_timestamp($1) OR slo_id NOT IN (SELECT id FROM slos)`,
+        [hourCutoffMs / 1000],
+      );
+      // Deleted rows leave no changed_xid: the evaluator's kept data starts learn of them here (DataStartCache).
+      if (Number(minutes) + Number(hours) > 0) {
+        await m.query(
+          `INSERT INTO sli_prunes (id, n, minute_cutoff, hour_cutoff) VALUES (1, 1, to_timestamp($1), to_timestamp($2))
+           ON CONFLICT (id) DO UPDATE SET n = sli_prunes.n + 1, minute_cutoff = GREATEST(sli_prunes.minute_cutoff, excluded.minute_cutoff),
+                                          hour_cutoff = GREATEST(sli_prunes.hour_cutoff, excluded.hour_cutoff)`,
+          [minuteCutoffMs / 1000, hourCutoffMs / 1000],
+        );
+      }
+    });
   }
 
   /**

@@ -5,11 +5,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { evaluateSlo, type SloStatus } from '../evaluation/slo-evaluator.js';
 import { evaluationEnd, type Range } from '../kernel/minute-ranges.js';
 import { formatWindow } from '../evaluation/windows.js';
-import type { WindowCounts } from '../evaluation/slo-evaluator.js';
+import type { SloDefinition, WindowCounts } from '../evaluation/slo-evaluator.js';
 import { SliWindowCache } from './sli-window-cache.js';
 import { StoredSums, SumsRecorder } from './snapshot-sums.js';
 import { SliRepository } from './sli.repository.js';
 import { DataStartRepository } from './data-start.repository.js';
+import { DataStartCache } from './data-start-cache.js';
 import { toDefinition } from './slo-definition.js';
 import { SloMetrics } from './slo-metrics.js';
 import { SloStatusRepository } from './slo-status.repository.js';
@@ -46,9 +47,13 @@ export class SloEvaluationService {
   private readonly logger = new Logger('Evaluator');
   /** Window sums kept while this replica leads; trusted only while no other replica ticked in between. */
   readonly cache = new SliWindowCache();
+  /** Data starts kept beside the window sums, under the same trust. */
+  readonly starts: DataStartCache;
   private lastLedTickMs: number | null = null;
   /** SLO definitions as of the last tick, re-read only when their version changes. */
   private known = new Map<string, Slo>();
+  /** The core's definition and the shape key of each SLO object, made once per version (a re-read SLO is a new object). */
+  private readonly prepared = new WeakMap<Slo, { def: SloDefinition; shape: string }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -58,16 +63,31 @@ export class SloEvaluationService {
     private readonly snapshots: SloStatusRepository,
     private readonly metrics: SloMetrics,
     private readonly dataStarts: DataStartRepository,
-  ) {}
+  ) {
+    this.starts = new DataStartCache(dataStarts);
+  }
 
   /** evaluate computes statuses for the given SLOs at nowMs without storing them, reading every window from the tables. */
   async evaluate(m: EntityManager, slos: Slo[], nowMs: number): Promise<Evaluated[]> {
-    return this.evaluateFrom(m, slos, nowMs, (ranges, horizon) => this.sli.loadSums(m, slos.map((s) => s.id), ranges, horizon));
+    return this.evaluateFrom(
+      m,
+      slos,
+      nowMs,
+      (ranges, horizon) => this.sli.loadSums(m, slos.map((s) => s.id), ranges, horizon),
+      () => this.dataStarts.firstEvents(m, slos.map((s) => s.id)),
+    );
   }
 
   /** evaluateCached is evaluate with the leader's window sums kept between ticks (see SliWindowCache). */
   private async evaluateCached(m: EntityManager, slos: Slo[], nowMs: number): Promise<Evaluated[]> {
-    return this.evaluateFrom(m, slos, nowMs, (ranges, horizon) => this.cache.load(m, slos, ranges, horizon, evaluationEnd(nowMs)));
+    return this.evaluateFrom(
+      m,
+      slos,
+      nowMs,
+      (ranges, horizon) => this.cache.load(m, slos, ranges, horizon, evaluationEnd(nowMs)),
+      // After the load: it says which SLOs' rows changed.
+      () => this.starts.load(m, slos.map((s) => s.id), this.cache.lastChanges),
+    );
   }
 
   private async evaluateFrom(
@@ -75,17 +95,17 @@ export class SloEvaluationService {
     slos: Slo[],
     nowMs: number,
     load: (ranges: Range[], minuteHorizonMs: number) => Promise<{ countsFor(sloId: string): WindowCounts }>,
+    loadStarts: () => Promise<Map<string, number | null>>,
   ): Promise<Evaluated[]> {
     // Pass 1 asks the core which window sums it needs; pass 2 answers them.
     // SLOs with the same window, policy and no-data alert ask for the same
     // ranges: one recording run per such shape, not per SLO.
     const recorder = new RangeRecorder({ good: 0, total: 0 });
     const shapes = new Set<string>();
-    const defs: { slo: Slo; def: ReturnType<typeof toDefinition> }[] = [];
+    const defs: { slo: Slo; def: SloDefinition }[] = [];
     for (const slo of slos) {
       try {
-        const def = toDefinition(slo);
-        const shape = `${formatWindow(def.window)}|${slo.alerting.noData?.afterMs ?? ''}|${def.policy ? JSON.stringify(def.policy) : ''}`;
+        const { def, shape } = this.prepare(slo);
         if (!shapes.has(shape)) {
           evaluateSlo(def, recorder, nowMs);
           if (slo.alerting.noData) recorder.sum(evaluationEnd(nowMs) - slo.alerting.noData.afterMs, evaluationEnd(nowMs));
@@ -99,7 +119,7 @@ export class SloEvaluationService {
     const horizon = minuteHorizon(nowMs, this.config.retention.minuteDays);
     const sums = await load([...recorder.ranges.values()], horizon);
     // When each SLO's history starts: the partial-window guard judges windows it does not cover yet.
-    const starts = await this.dataStarts.firstEvents(m, slos.map((s) => s.id));
+    const starts = await loadStarts();
     const out: Evaluated[] = [];
     for (const { slo, def } of defs) {
       try {
@@ -117,6 +137,16 @@ export class SloEvaluationService {
       }
     }
     return out;
+  }
+
+  private prepare(slo: Slo): { def: SloDefinition; shape: string } {
+    let p = this.prepared.get(slo);
+    if (!p) {
+      const def = toDefinition(slo);
+      p = { def, shape: `${formatWindow(def.window)}|${slo.alerting.noData?.afterMs ?? ''}|${def.policy ? JSON.stringify(def.policy) : ''}` };
+      this.prepared.set(slo, p);
+    }
+    return p;
   }
 
   /**
@@ -158,6 +188,7 @@ export class SloEvaluationService {
     }).catch((e: unknown) => {
       // The sums may be half moved: read everything again next time.
       this.cache.invalidate();
+      this.starts.invalidate();
       throw e;
     });
     if (result.leader) this.lastLedTickMs = tickMs;

@@ -15,12 +15,23 @@ export class SloStatusRepository {
 
   async save(m: EntityManager, snapshots: { sloId: string; sums: string }[], nowMs: number): Promise<void> {
     if (snapshots.length === 0) return;
+    // Two text parameters, not a uuid[] and a json[]: the driver escaped
+    // every element of 10,000-element arrays, which cost more than the write.
+    let ids = '';
+    let sums = '[';
+    for (let i = 0; i < snapshots.length; i++) {
+      const sep = i === 0 ? '' : ',';
+      ids += sep + snapshots[i].sloId;
+      sums += sep + snapshots[i].sums;
+    }
     await m.query(
       `INSERT INTO slo_status (slo_id, evaluated_at, sums)
-       SELECT id, to_timestamp($3), s FROM unnest($1::uuid[], $2::json[]) AS t(id, s)
-       WHERE EXISTS (SELECT 1 FROM slos WHERE slos.id = t.id)
+       SELECT id::uuid, to_timestamp($3), s.value
+       FROM unnest(string_to_array($1, ',')) WITH ORDINALITY AS t(id, i)
+       JOIN json_array_elements($2::json) WITH ORDINALITY AS s(value, i) USING (i)
+       WHERE EXISTS (SELECT 1 FROM slos WHERE slos.id = t.id::uuid)
        ON CONFLICT (slo_id) DO UPDATE SET evaluated_at = excluded.evaluated_at, sums = excluded.sums`,
-      [snapshots.map((s) => s.sloId), snapshots.map((s) => s.sums), nowMs / 1000],
+      [ids, `${sums}]`, nowMs / 1000],
     );
   }
 

@@ -15,20 +15,22 @@ import type { WindowCounts } from '../evaluation/slo-evaluator.js';
 
 /** SumsRecorder passes sums through and remembers them, for encodeSums. */
 export class SumsRecorder implements WindowCounts {
-  readonly seen: [number, number, number, number][] = [];
+  /** from, to, good, total of each sum, flat: one array per SLO, not one per sum. */
+  private readonly seen: number[] = [];
 
   constructor(private readonly counts: WindowCounts) {}
 
   sum(fromMs: number, toMs: number): EventCounts {
     const c = this.counts.sum(fromMs, toMs);
-    this.seen.push([fromMs, toMs, c.good, c.total]);
+    this.seen.push(fromMs, toMs, c.good, c.total);
     return c;
   }
 
   encode(endMs: number): string {
     // Joined by hand: JSON.stringify of an array cost as much as the evaluation itself.
+    const s = this.seen;
     let out = `[${endMs}`;
-    for (const [f, t, g, n] of this.seen) out += `,${(endMs - f) / MINUTE_MS},${(endMs - t) / MINUTE_MS},${g},${n}`;
+    for (let i = 0; i < s.length; i += 4) out += `,${(endMs - s[i]) / MINUTE_MS},${(endMs - s[i + 1]) / MINUTE_MS},${s[i + 2]},${s[i + 3]}`;
     return `${out}]`;
   }
 }
