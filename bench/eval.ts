@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config/config.js';
 import { MetricsService } from '../src/metrics/metrics.service.js';
 import { SliRepository } from '../src/slo/sli.repository.js';
 import { DataStartRepository } from '../src/slo/data-start.repository.js';
+import { EvaluatorTickRepository } from '../src/slo/evaluator-tick.repository.js';
 import { SloEvaluationService } from '../src/slo/slo-evaluation.service.js';
 import { SloMetrics } from '../src/slo/slo-metrics.js';
 import { SloStatusRepository } from '../src/slo/slo-status.repository.js';
@@ -115,7 +116,7 @@ export async function runEvaluationBench(url: string, rounds = 7, counts = [1_00
   await ds.initialize();
   const slos = new SloRepository(ds);
   const sli = new SliRepository(ds);
-  const evaluator = new SloEvaluationService(loadConfig({}), ds, slos, sli, new SloStatusRepository(ds), new SloMetrics(new MetricsService()), new DataStartRepository());
+  const evaluator = new SloEvaluationService(loadConfig({}), ds, slos, sli, new SloStatusRepository(ds), new SloMetrics(new MetricsService()), new DataStartRepository(), new EvaluatorTickRepository());
   const out: EvalFigure[] = [];
   try {
     for (const count of counts) {

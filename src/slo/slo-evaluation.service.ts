@@ -9,6 +9,7 @@ import type { SloDefinition, WindowCounts } from '../evaluation/slo-evaluator.js
 import { SliWindowCache } from './sli-window-cache.js';
 import { StoredSums, SumsRecorder } from './snapshot-sums.js';
 import { SliRepository } from './sli.repository.js';
+import { EvaluatorTickRepository } from './evaluator-tick.repository.js';
 import { DataStartRepository } from './data-start.repository.js';
 import { DataStartCache } from './data-start-cache.js';
 import { toDefinition } from './slo-definition.js';
@@ -17,8 +18,6 @@ import { SloStatusRepository } from './slo-status.repository.js';
 import { SloRepository } from './slo.repository.js';
 import type { Slo } from './slo.types.js';
 
-/** One advisory lock key for "the evaluator": any constant unique to Burnwatch. */
-export const EVALUATOR_LOCK_KEY = 0x6275726e; // 'burn'
 
 export interface Evaluated {
   slo: Slo;
@@ -63,6 +62,7 @@ export class SloEvaluationService {
     private readonly snapshots: SloStatusRepository,
     private readonly metrics: SloMetrics,
     private readonly dataStarts: DataStartRepository,
+    private readonly ticks: EvaluatorTickRepository,
   ) {
     this.starts = new DataStartCache(dataStarts);
   }
@@ -163,21 +163,10 @@ export class SloEvaluationService {
   ): Promise<TickResult> {
     const started = process.hrtime.bigint();
     const result = await this.dataSource.transaction(async (m): Promise<TickResult> => {
-      const [{ locked }]: { locked: boolean }[] = await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [EVALUATOR_LOCK_KEY]);
-      if (!locked) return { leader: false, evaluated: 0, statuses: [] };
-      // The window reads join on ranges PostgreSQL cannot estimate (bounds are
-      // parameters), so it expects millions of rows and JIT-compiles queries
-      // that read thousands: compiling cost more than the reads themselves.
-      await m.query(`SET LOCAL jit = off`);
-      const done: { last_tick_ms: string }[] = await m.query(`SELECT last_tick_ms FROM evaluator_tick WHERE id = 1`);
-      if (done.length && Number(done[0].last_tick_ms) >= tickMs) return { leader: false, evaluated: 0, statuses: [] };
+      const claim = await this.ticks.claim(m, tickMs);
+      if (!claim.claimed) return { leader: false, evaluated: 0, statuses: [] };
       // Leadership moved (another replica ticked since we last did): its writes are not ours to trust.
-      if (!done.length || Number(done[0].last_tick_ms) !== this.lastLedTickMs) this.cache.invalidate();
-      await m.query(
-        `INSERT INTO evaluator_tick (id, last_tick_ms, completed_at) VALUES (1, $1, now())
-         ON CONFLICT (id) DO UPDATE SET last_tick_ms = excluded.last_tick_ms, completed_at = excluded.completed_at`,
-        [tickMs],
-      );
+      if (claim.previousTickMs === undefined || claim.previousTickMs !== this.lastLedTickMs) this.cache.invalidate();
       const slos = await this.slos.listSince(this.known, m);
       this.known = new Map(slos.map((s) => [s.id, s]));
       const statuses = await this.evaluateCached(m, slos, nowMs);

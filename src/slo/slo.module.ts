@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { BackfillRepository } from './backfill.repository.js';
 import { DataStartRepository } from './data-start.repository.js';
+import { EvaluatorTickRepository } from './evaluator-tick.repository.js';
 import { SliRepository } from './sli.repository.js';
 import { SloController } from './slo.controller.js';
 import { ReplayController } from './replay.controller.js';
@@ -32,6 +33,7 @@ import { SloSpanSink } from './slo-span-sink.js';
     SliRepository,
     BackfillRepository,
     DataStartRepository,
+    EvaluatorTickRepository,
     RedSliRepository,
     SliSeriesRepository,
     ReplayService,

@@ -7,6 +7,7 @@ import { SliRepository } from '../../src/slo/sli.repository.js';
 import { SloEvaluationService, type Evaluated } from '../../src/slo/slo-evaluation.service.js';
 import { SloMetrics } from '../../src/slo/slo-metrics.js';
 import { DataStartRepository } from '../../src/slo/data-start.repository.js';
+import { EvaluatorTickRepository } from '../../src/slo/evaluator-tick.repository.js';
 import { SloStatusRepository } from '../../src/slo/slo-status.repository.js';
 import { SloRepository } from '../../src/slo/slo.repository.js';
 import type { SloSpec } from '../../src/slo/slo.types.js';
@@ -54,7 +55,7 @@ describe('window sums kept between ticks (SliWindowCache)', () => {
   let slos: SloRepository;
   let sli: SliRepository;
   const evaluator = () =>
-    new SloEvaluationService(loadConfig({}), ds, slos, sli, new SloStatusRepository(ds), new SloMetrics(new MetricsService()), new DataStartRepository());
+    new SloEvaluationService(loadConfig({}), ds, slos, sli, new SloStatusRepository(ds), new SloMetrics(new MetricsService()), new DataStartRepository(), new EvaluatorTickRepository());
 
   beforeAll(async () => {
     db = await createTestDatabase();
