@@ -66,24 +66,34 @@ interface Cell {
   buckets: number[];
 }
 
-/** Adds an error exemplar unless full or the trace is already there: the first failures of a minute are as telling as any. */
-function pushErrorExemplar(list: Exemplar[], e: Exemplar, max: number): void {
-  if (list.length < max && !list.some((x) => x.traceId === e.traceId)) list.push(e);
+function indexOfTrace(list: readonly Exemplar[], traceId: string): number {
+  for (let i = 0; i < list.length; i++) if (list[i].traceId === traceId) return i;
+  return -1;
+}
+
+/**
+ * Adds an error exemplar unless full or the trace is already there: the
+ * first failures of a minute are as telling as any. The exemplar object is
+ * made only when it is kept (most spans are not).
+ */
+function pushErrorExemplar(list: Exemplar[], traceId: string, durationMs: number, max: number): void {
+  if (list.length < max && indexOfTrace(list, traceId) < 0) list.push({ traceId, durationMs });
 }
 
 /** Keeps the `max` slowest spans, one per trace (the slowest of it), slowest first. */
-function pushSlowExemplar(list: Exemplar[], e: Exemplar, max: number): void {
+function pushSlowExemplar(list: Exemplar[], traceId: string, durationMs: number, max: number): void {
   if (max <= 0) return;
-  const same = list.findIndex((x) => x.traceId === e.traceId);
+  // Full and no faster than the slowest's last: nothing changes (a kept span of
+  // the same trace is at least as slow as that last one).
+  if (list.length >= max && list[list.length - 1].durationMs >= durationMs) return;
+  const same = indexOfTrace(list, traceId);
   if (same >= 0) {
-    if (list[same].durationMs >= e.durationMs) return;
+    if (list[same].durationMs >= durationMs) return;
     list.splice(same, 1);
-  } else if (list.length >= max && list[list.length - 1].durationMs >= e.durationMs) {
-    return;
   }
-  let at = list.findIndex((x) => x.durationMs < e.durationMs);
-  if (at < 0) at = list.length;
-  list.splice(at, 0, e);
+  let at = 0;
+  while (at < list.length && list[at].durationMs >= durationMs) at++;
+  list.splice(at, 0, { traceId, durationMs });
   if (list.length > max) list.length = max;
 }
 
@@ -117,32 +127,26 @@ export class BatchAggregator {
   add(span: SpanRecord, event: ClassifiedSpan, adjustedCount: number): void {
     const n = Number.isFinite(adjustedCount) && adjustedCount > 0 ? adjustedCount : 1;
     const minuteMs = Math.floor(span.startMs / MINUTE_MS) * MINUTE_MS;
-    const service = event.labels.service;
-    let seriesKey = event.seriesKey;
-    let labels = event.labels;
     this.spans += 1;
-    if (!this.registry.admit(service, seriesKey, minuteMs)) {
-      // One-element array: can never equal a regular key (≥ 3 elements).
-      seriesKey = JSON.stringify([service]);
-      labels = overflowLabels(event.labels);
-      this.overflowSpans += 1;
-      this.overflowByService[service] = (this.overflowByService[service] ?? 0) + 1;
-    }
-
     let minute = this.cells.get(minuteMs);
     if (minute === undefined) {
       minute = new Map();
       this.cells.set(minuteMs, minute);
     }
-    let cell = minute.get(seriesKey);
+    // A cell under the series' own key exists only if the registry admitted the
+    // series for this minute, so the registry is asked once per cell, not per span.
+    let cell = minute.get(event.seriesKey);
     if (cell === undefined) {
-      cell = {
-        row: { minuteMs, seriesKey, labels, calls: 0, errors: 0, durationSumMs: 0, exemplars: { errors: [], slowest: [] } },
-        histogram: new LogHistogram(),
-        buckets: new Array<number>(this.boundsMs.length).fill(0),
-      };
-      minute.set(seriesKey, cell);
-      this.cellTotal++;
+      const service = event.labels.service;
+      if (this.registry.admit(service, event.seriesKey, minuteMs)) {
+        cell = this.newCell(minute, minuteMs, event.seriesKey, event.labels);
+      } else {
+        // One-element array: can never equal a regular key (≥ 3 elements).
+        const overflowKey = JSON.stringify([service]);
+        cell = minute.get(overflowKey) ?? this.newCell(minute, minuteMs, overflowKey, overflowLabels(event.labels));
+        this.overflowSpans += 1;
+        this.overflowByService[service] = (this.overflowByService[service] ?? 0) + 1;
+      }
     }
 
     const d = span.durationMs;
@@ -160,10 +164,20 @@ export class BatchAggregator {
     if (event.error) row.errors += n;
 
     if (span.traceId !== '') {
-      const e = { traceId: span.traceId, durationMs: d };
-      if (event.error) pushErrorExemplar(row.exemplars.errors, e, this.maxExemplars);
-      pushSlowExemplar(row.exemplars.slowest, e, this.maxExemplars);
+      if (event.error) pushErrorExemplar(row.exemplars.errors, span.traceId, d, this.maxExemplars);
+      pushSlowExemplar(row.exemplars.slowest, span.traceId, d, this.maxExemplars);
     }
+  }
+
+  private newCell(minute: Map<string, Cell>, minuteMs: number, seriesKey: string, labels: SeriesLabels): Cell {
+    const cell: Cell = {
+      row: { minuteMs, seriesKey, labels, calls: 0, errors: 0, durationSumMs: 0, exemplars: { errors: [], slowest: [] } },
+      histogram: new LogHistogram(),
+      buckets: new Array<number>(this.boundsMs.length).fill(0),
+    };
+    minute.set(seriesKey, cell);
+    this.cellTotal++;
+    return cell;
   }
 
   /** Returns the batch's rows and counters and starts an empty batch. */
@@ -235,8 +249,8 @@ export function rollUp(rows: readonly RedRow[], periodMs: number, maxExemplars =
     acc.durationSumMs += r.durationSumMs;
     acc.histogram = mergeBucketJson(acc.histogram, r.histogram);
     acc.promBuckets = acc.promBuckets.map((c, i) => c + (r.promBuckets[i] ?? 0));
-    for (const e of r.exemplars.errors) pushErrorExemplar(acc.exemplars.errors, e, maxExemplars);
-    for (const e of r.exemplars.slowest) pushSlowExemplar(acc.exemplars.slowest, e, maxExemplars);
+    for (const e of r.exemplars.errors) pushErrorExemplar(acc.exemplars.errors, e.traceId, e.durationMs, maxExemplars);
+    for (const e of r.exemplars.slowest) pushSlowExemplar(acc.exemplars.slowest, e.traceId, e.durationMs, maxExemplars);
   }
   return [...out.values()].sort(compareRows);
 }

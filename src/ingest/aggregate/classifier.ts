@@ -109,7 +109,9 @@ export function classify(span: SpanRecord, options: ClassifierOptions): Classifi
   // latency is unknowable, and counting it as 0 ms would pass latency SLOs.
   if (!(span.durationMs >= 0) || !Number.isFinite(span.durationMs)) return { reject: 'invalid_duration' };
 
-  return { ...seriesOf(span, kind, options), error: isError(span) };
+  // The two possible answers are made once per series: no object per span.
+  const series = seriesOf(span, kind, options);
+  return isError(span) ? series.failed : series.succeeded;
 }
 
 /**
@@ -117,7 +119,11 @@ export function classify(span: SpanRecord, options: ClassifierOptions): Classifi
  * starts over: a burst of unique names costs recomputation, never memory.
  */
 const SERIES_CACHE_LIMIT = 200_000;
-type Series = Omit<ClassifiedSpan, 'error'>;
+/** A series' identity and its two classifications, shared by every span of it (read-only). */
+interface Series {
+  succeeded: ClassifiedSpan;
+  failed: ClassifiedSpan;
+}
 const seriesCache = new WeakMap<ClassifierOptions, { size: number; root: Map<string, unknown> }>();
 
 /**
@@ -148,10 +154,9 @@ function seriesOf(span: SpanRecord, kind: number, options: ClassifierOptions): S
   if (!series) {
     const dims: Record<string, string> = {};
     options.extraDimensions.forEach((name, i) => (dims[name] = values[3 + i]));
-    series = {
-      seriesKey: JSON.stringify(values),
-      labels: { service: span.service, spanName: span.name, spanKind: values[2], dims, overflow: false },
-    };
+    const seriesKey = JSON.stringify(values);
+    const labels: SeriesLabels = { service: span.service, spanName: span.name, spanKind: values[2], dims, overflow: false };
+    series = { succeeded: { seriesKey, labels, error: false }, failed: { seriesKey, labels, error: true } };
     node.set(last, series);
     cache.size++;
   }
