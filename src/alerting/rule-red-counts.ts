@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import type { Range } from '../kernel/minute-ranges.js';
 import type { RedCounts, RedSums, SymptomSelector } from '../evaluation/symptom-rule.js';
-import { mergeBucketJson } from '../kernel/log-histogram.js';
+import { addBucketJson } from '../kernel/log-histogram.js';
 import { histogramFromStored } from '../ingest/red.repository.js';
 import { storedParts, type StoredPart } from '../kernel/stored-ranges.js';
 import { operationMatchSql } from '../common/patterns.js';
@@ -63,7 +63,7 @@ export function redCountsFrom(sums: ReadonlyMap<string, RedSums>, minuteHorizonM
         if (!s) continue;
         acc.calls += s.calls;
         acc.errors += s.errors;
-        acc.histogram = mergeBucketJson(acc.histogram, s.histogram);
+        addBucketJson(acc.histogram, s.histogram);
       }
       // A widened range holds more time than asked: prorate the counts so a
       // traffic baseline compares rates, not a longer window with a shorter

@@ -1,6 +1,6 @@
 import type { SpanRecord } from '../../kernel/span.model.js';
 import type { ClassifiedSpan, SeriesLabels } from './classifier.js';
-import { LogHistogram, mergeBucketJson, type HistogramJson } from '../../kernel/log-histogram.js';
+import { LogHistogram, addBucketJson, mergeBucketJson, type HistogramJson } from '../../kernel/log-histogram.js';
 import type { SeriesRegistry } from './series-registry.js';
 import { MINUTE_MS } from '../../kernel/minute-ranges.js';
 
@@ -247,7 +247,8 @@ export function rollUp(rows: readonly RedRow[], periodMs: number, maxExemplars =
     acc.calls += r.calls;
     acc.errors += r.errors;
     acc.durationSumMs += r.durationSumMs;
-    acc.histogram = mergeBucketJson(acc.histogram, r.histogram);
+    // acc's histogram is rollUp's own copy (made when the key first appeared): add in place.
+    addBucketJson(acc.histogram, r.histogram);
     acc.promBuckets = acc.promBuckets.map((c, i) => c + (r.promBuckets[i] ?? 0));
     for (const e of r.exemplars.errors) pushErrorExemplar(acc.exemplars.errors, e.traceId, e.durationMs, maxExemplars);
     for (const e of r.exemplars.slowest) pushSlowExemplar(acc.exemplars.slowest, e.traceId, e.durationMs, maxExemplars);
