@@ -95,13 +95,13 @@ async function ingestMinute(ds: DataSource, sli: SliRepository, ids: string[], n
   const minute = Math.floor(nowMs / 60_000) * 60_000;
   const hour = Math.floor(nowMs / HOUR) * HOUR;
   await ds.transaction(async (m) => {
-    await sli.write(m, 'sli_minute', ids.map((sloId) => ({ sloId, minuteMs: minute, good: 999, total: 1000 })));
-    await sli.write(m, 'sli_hour', ids.map((sloId) => ({ sloId, minuteMs: hour, good: 999, total: 1000 })));
+    await sli.write(m, 'sli_minute', ids.map((sloId) => ({ sloId, bucketMs: minute, good: 999, total: 1000 })));
+    await sli.write(m, 'sli_hour', ids.map((sloId) => ({ sloId, bucketMs: hour, good: 999, total: 1000 })));
     const late = ids.filter((_, i) => (i + round) % 100 === 0);
-    await sli.write(m, 'sli_minute', late.map((sloId) => ({ sloId, minuteMs: minute - 10 * 60_000, good: 0, total: 5 })));
+    await sli.write(m, 'sli_minute', late.map((sloId) => ({ sloId, bucketMs: minute - 10 * 60_000, good: 0, total: 5 })));
     const old = ids.filter((_, i) => (i + round) % 1000 === 0);
-    await sli.write(m, 'sli_minute', old.map((sloId) => ({ sloId, minuteMs: minute - 2 * DAY, good: 0, total: 5 })));
-    await sli.write(m, 'sli_hour', old.map((sloId) => ({ sloId, minuteMs: Math.floor((minute - 2 * DAY) / HOUR) * HOUR, good: 0, total: 5 })));
+    await sli.write(m, 'sli_minute', old.map((sloId) => ({ sloId, bucketMs: minute - 2 * DAY, good: 0, total: 5 })));
+    await sli.write(m, 'sli_hour', old.map((sloId) => ({ sloId, bucketMs: Math.floor((minute - 2 * DAY) / HOUR) * HOUR, good: 0, total: 5 })));
   });
 }
 

@@ -33,9 +33,9 @@ describe('readableRange', () => {
     const minutes = [];
     for (let h = Math.floor((now - 31 * D) / H) * H; h < now; h += H) {
       const c = all.sum(h, h + H);
-      hours.push({ sloId: 's', minuteMs: h, good: c.good, total: c.total });
+      hours.push({ sloId: 's', bucketMs: h, good: c.good, total: c.total });
     }
-    for (let t = Math.floor((now - 8 * D) / M) * M; t < now; t += M) minutes.push({ sloId: 's', minuteMs: t, good: 1, total: 1 });
+    for (let t = Math.floor((now - 8 * D) / M) * M; t < now; t += M) minutes.push({ sloId: 's', bucketMs: t, good: 1, total: 1 });
     const stored = new StoredCounts(hours, minutes);
     const end = Math.floor(now / M) * M;
     const naive = stored.sum(end - 30 * D, end).total;

@@ -17,9 +17,9 @@ describe('PrefixCounts', () => {
     if (rand() < 0.2) continue;
     const total = Math.floor(rand() * 100) + 1;
     const good = total - Math.floor(rand() * 3);
-    minutes.push({ sloId: 'x', minuteMs: t, good, total });
+    minutes.push({ sloId: 'x', bucketMs: t, good, total });
     const h = Math.floor(t / HOUR_MS) * HOUR_MS;
-    const row = hours.get(h) ?? { sloId: 'x', minuteMs: h, good: 0, total: 0 };
+    const row = hours.get(h) ?? { sloId: 'x', bucketMs: h, good: 0, total: 0 };
     row.good += good;
     row.total += total;
     hours.set(h, row);
@@ -28,7 +28,7 @@ describe('PrefixCounts', () => {
 
   it.each([-Infinity, base + 2 * DAY_MS + 7 * MINUTE_MS])('agrees with StoredCounts on random windows (minute horizon %p)', (horizon) => {
     // Past the horizon the minute rows are gone, as after retention.
-    const kept = minutes.filter((r) => r.minuteMs >= horizon);
+    const kept = minutes.filter((r) => r.bucketMs >= horizon);
     const prefix = new PrefixCounts(base - DAY_MS, base + 6 * DAY_MS, hourRows, kept, horizon);
     const stored = new StoredCounts(hourRows, kept, horizon);
     for (let i = 0; i < 2000; i++) {
@@ -39,7 +39,7 @@ describe('PrefixCounts', () => {
   });
 
   it('finds the first event: the first hour row, refined by its minute rows', () => {
-    expect(firstEventMs(hourRows, minutes)).toBe(minutes[0].minuteMs);
+    expect(firstEventMs(hourRows, minutes)).toBe(minutes[0].bucketMs);
     expect(firstEventMs(hourRows, [])).toBe(base);
     expect(firstEventMs([], [])).toBeNull();
   });

@@ -70,7 +70,7 @@ class Level {
     this.good = new Float64Array(n + 1);
     this.total = new Float64Array(n + 1);
     for (const r of rows) {
-      const i = Math.round((r.minuteMs - startMs) / stepMs);
+      const i = Math.round((r.bucketMs - startMs) / stepMs);
       if (i < 0 || i >= n) continue;
       this.good[i + 1] += r.good;
       this.total[i + 1] += r.total;
@@ -98,13 +98,13 @@ class Level {
  */
 export function firstEventMs(hours: readonly SliRow[], minutes: readonly SliRow[]): number | null {
   let firstHour = Infinity;
-  for (const r of hours) if (r.total > 0 && r.minuteMs < firstHour) firstHour = r.minuteMs;
+  for (const r of hours) if (r.total > 0 && r.bucketMs < firstHour) firstHour = r.bucketMs;
   let firstMinute = Infinity;
   let inFirstHour = Infinity;
   for (const r of minutes) {
     if (r.total <= 0) continue;
-    if (r.minuteMs < firstMinute) firstMinute = r.minuteMs;
-    if (r.minuteMs >= firstHour && r.minuteMs < firstHour + HOUR_MS && r.minuteMs < inFirstHour) inFirstHour = r.minuteMs;
+    if (r.bucketMs < firstMinute) firstMinute = r.bucketMs;
+    if (r.bucketMs >= firstHour && r.bucketMs < firstHour + HOUR_MS && r.bucketMs < inFirstHour) inFirstHour = r.bucketMs;
   }
   if (Number.isFinite(inFirstHour)) return inFirstHour;
   if (Number.isFinite(firstHour)) return firstHour;

@@ -25,7 +25,7 @@ export class RedSliRepository {
          GROUP BY r.bucket ORDER BY r.bucket`,
         params,
       );
-      return rows.map((r) => ({ sloId: '', minuteMs: Number(r.ms), good: Number(r.good), total: Number(r.total) }));
+      return rows.map((r) => ({ sloId: '', bucketMs: Number(r.ms), good: Number(r.good), total: Number(r.total) }));
     };
     const [hours, minutes] = await Promise.all([read('red_hour'), read('red_minute')]);
     return { hours, minutes };

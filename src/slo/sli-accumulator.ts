@@ -2,7 +2,8 @@ import { MINUTE_MS } from '../kernel/minute-ranges.js';
 
 export interface SliRow {
   sloId: string;
-  minuteMs: number;
+  /** Start of the row's bucket, epoch ms: a minute in sli_minute, an hour in sli_hour. */
+  bucketMs: number;
   good: number;
   total: number;
 }
@@ -20,7 +21,7 @@ export class SliAccumulator {
     const key = `${minuteMs}|${sloId}`;
     let cell = this.cells.get(key);
     if (!cell) {
-      cell = { sloId, minuteMs, good: 0, total: 0 };
+      cell = { sloId, bucketMs: minuteMs, good: 0, total: 0 };
       this.cells.set(key, cell);
     }
     cell.total += n;
@@ -33,7 +34,7 @@ export class SliAccumulator {
 
   /** drain returns the rows sorted (SLO, minute) — one lock order for every replica. */
   drain(): SliRow[] {
-    const rows = [...this.cells.values()].sort((a, b) => (a.sloId < b.sloId ? -1 : a.sloId > b.sloId ? 1 : a.minuteMs - b.minuteMs));
+    const rows = [...this.cells.values()].sort((a, b) => (a.sloId < b.sloId ? -1 : a.sloId > b.sloId ? 1 : a.bucketMs - b.bucketMs));
     this.cells = new Map();
     return rows;
   }
@@ -43,13 +44,13 @@ export class SliAccumulator {
 export function rollUpSli(rows: readonly SliRow[], periodMs: number): SliRow[] {
   const out = new Map<string, SliRow>();
   for (const r of rows) {
-    const start = Math.floor(r.minuteMs / periodMs) * periodMs;
+    const start = Math.floor(r.bucketMs / periodMs) * periodMs;
     const key = `${r.sloId}|${start}`;
     const acc = out.get(key);
     if (acc) {
       acc.good += r.good;
       acc.total += r.total;
-    } else out.set(key, { sloId: r.sloId, minuteMs: start, good: r.good, total: r.total });
+    } else out.set(key, { sloId: r.sloId, bucketMs: start, good: r.good, total: r.total });
   }
   return [...out.values()];
 }

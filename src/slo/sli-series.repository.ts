@@ -22,7 +22,7 @@ export class SliSeriesRepository {
       );
       const out: SliRow[] = [];
       const ms = row?.ms ?? [];
-      for (let i = 0; i < ms.length; i++) out.push({ sloId, minuteMs: Number(ms[i]), good: Number(row.good![i]), total: Number(row.total![i]) });
+      for (let i = 0; i < ms.length; i++) out.push({ sloId, bucketMs: Number(ms[i]), good: Number(row.good![i]), total: Number(row.total![i]) });
       return out;
     };
     const [hours, minutes] = await Promise.all([read('sli_hour'), read('sli_minute')]);

@@ -62,7 +62,7 @@ export class SliRepository {
     return (param) =>
       `INSERT INTO ${table} (slo_id, bucket, good, total)
        SELECT id, to_timestamp(ms / 1000.0), good, total
-       FROM unnest(${param(rows.map((r) => r.sloId))}::uuid[], ${param(rows.map((r) => r.minuteMs))}::double precision[],
+       FROM unnest(${param(rows.map((r) => r.sloId))}::uuid[], ${param(rows.map((r) => r.bucketMs))}::double precision[],
                    ${param(rows.map((r) => r.good))}::double precision[], ${param(rows.map((r) => r.total))}::double precision[]) AS t(id, ms, good, total)
        ON CONFLICT (slo_id, bucket) DO UPDATE SET good = ${table}.good + excluded.good, total = ${table}.total + excluded.total,
                                                   changed_xid = pg_current_xact_id()`;
@@ -150,7 +150,7 @@ export class SliRepository {
         [sloId, fromMs / 1000, toMs / 1000],
       ) as Promise<{ ms: string; good: number; total: number }[]>;
     const [hours, minutes] = await Promise.all([q('sli_hour'), q('sli_minute')]);
-    const conv = (r: { ms: string; good: number; total: number }) => ({ sloId, minuteMs: Number(r.ms), good: Number(r.good), total: Number(r.total) });
+    const conv = (r: { ms: string; good: number; total: number }) => ({ sloId, bucketMs: Number(r.ms), good: Number(r.good), total: Number(r.total) });
     return { hours: hours.map(conv), minutes: minutes.map(conv) };
   }
 }

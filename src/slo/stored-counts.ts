@@ -20,8 +20,8 @@ export class StoredCounts implements WindowCounts {
     minutes: readonly SliRow[],
     private readonly minuteHorizonMs = -Infinity,
   ) {
-    for (const r of hours) this.hours.set(r.minuteMs, { good: r.good, total: r.total });
-    for (const r of minutes) this.minutes.set(r.minuteMs, { good: r.good, total: r.total });
+    for (const r of hours) this.hours.set(r.bucketMs, { good: r.good, total: r.total });
+    for (const r of minutes) this.minutes.set(r.bucketMs, { good: r.good, total: r.total });
   }
 
   sum(fromMs: number, toMs: number): EventCounts {

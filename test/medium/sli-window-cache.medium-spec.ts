@@ -75,8 +75,8 @@ describe('window sums kept between ticks (SliWindowCache)', () => {
   const write = (sloId: string, ms: number, good: number, total: number) =>
     ds.transaction(async (m) => {
       const minuteMs = Math.floor(ms / MINUTE_MS) * MINUTE_MS;
-      await sli.write(m, 'sli_minute', [{ sloId, minuteMs, good, total }]);
-      await sli.write(m, 'sli_hour', [{ sloId, minuteMs: Math.floor(ms / HOUR_MS) * HOUR_MS, good, total }]);
+      await sli.write(m, 'sli_minute', [{ sloId, bucketMs: minuteMs, good, total }]);
+      await sli.write(m, 'sli_hour', [{ sloId, bucketMs: Math.floor(ms / HOUR_MS) * HOUR_MS, good, total }]);
     });
 
   it('equals a full re-read after random live and late writes, leadership changes, SLO edits, creations and deletions', async () => {
