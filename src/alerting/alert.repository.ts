@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import type { AlertOwner } from '../evaluation/alert-conditions.js';
 import type { AlertState, AlertStep } from '../evaluation/alert-state.js';
 
 export interface AlertRow {
@@ -67,13 +68,6 @@ export function alertView(a: AlertRow) {
   };
 }
 
-export interface AlertSource {
-  source: 'slo' | 'rule';
-  sourceId: string;
-  service: string;
-  severity: string;
-}
-
 export interface AlertFilter {
   state?: string;
   severity?: string;
@@ -107,7 +101,7 @@ export class AlertRepository {
     m: EntityManager,
     prev: AlertRow | undefined,
     step: AlertStep,
-    src: AlertSource,
+    src: AlertOwner,
     details: Record<string, unknown>,
     nowMs: number,
   ): Promise<string | undefined> {

@@ -8,15 +8,15 @@ import { AlertingService } from './alerting.service.js';
 import { AlertsController } from './alerts.controller.js';
 import { AttributionRepository } from './attribution.repository.js';
 import { EvaluationScheduler } from './evaluation.scheduler.js';
-import { SloAlertsService } from './slo-alerts.service.js';
+import { AlertStepper } from './alert-stepper.js';
 import { AlertRuleRepository } from './alert-rule.repository.js';
 import { AlertRulesController } from './alert-rules.controller.js';
-import { RuleAlertsService } from './rule-alerts.service.js';
+import { RuleConditionsService } from './rule-conditions.service.js';
 
 @Module({
   imports: [SloModule, NotifyModule, MetricsModule],
   controllers: [AlertsController, AlertRulesController],
-  providers: [AlertRuleRepository, RuleAlertsService, AlertRepository, AttributionRepository, SloAlertsService, AlertingService, AlertMetrics, EvaluationScheduler],
+  providers: [AlertRuleRepository, RuleConditionsService, AlertRepository, AttributionRepository, AlertStepper, AlertingService, AlertMetrics, EvaluationScheduler],
   exports: [AlertingService, AlertRuleRepository],
 })
 export class AlertingModule {}

@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { notFound } from '../common/errors.js';
 import { SloEvaluationService, TickResult } from '../slo/slo-evaluation.service.js';
 import { AlertMetrics } from './alert-metrics.js';
 import { AlertFilter, AlertRepository, alertView as view } from './alert.repository.js';
-import { SloAlertsService } from './slo-alerts.service.js';
-import { RuleAlertsService } from './rule-alerts.service.js';
+import { AlertStepper } from './alert-stepper.js';
+import { RuleConditionsService } from './rule-conditions.service.js';
+import { sloAlertConditions } from '../evaluation/slo-alerts.js';
 import { NotifyPlanner } from '../notify/notify-planner.service.js';
 import type { NotifiableAlert } from '../notify/notifiable-alert.js';
 import { AlertmanagerPusher } from '../notify/alertmanager-pusher.service.js';
@@ -15,15 +17,18 @@ import { isUuid } from '../common/patterns.js';
 import { MINUTE_MS } from '../kernel/minute-ranges.js';
 
 /**
- * AlertingService runs one evaluation tick end to end — SLO statuses, then
- * alert steps, in the evaluator's single transaction — and serves the alerts API.
+ * AlertingService runs one evaluation tick end to end — SLO statuses, the
+ * alert conditions of every SLO and rule, one step of them all, then the
+ * notification plan, in the evaluator's single transaction — and serves
+ * the alerts API.
  */
 @Injectable()
 export class AlertingService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly evaluator: SloEvaluationService,
-    private readonly sloAlerts: SloAlertsService,
-    private readonly ruleAlerts: RuleAlertsService,
+    private readonly stepper: AlertStepper,
+    private readonly rules: RuleConditionsService,
     private readonly planner: NotifyPlanner,
     private readonly alerts: AlertRepository,
     private readonly metrics: AlertMetrics,
@@ -34,9 +39,12 @@ export class AlertingService {
   async tick(nowMs: number, tickMs: number): Promise<TickResult> {
     let current: NotifiableAlert[] = [];
     const result = await this.evaluator.tick(nowMs, tickMs, async (m, statuses, sloIds) => {
-      await this.sloAlerts.step(m, statuses, nowMs);
-      const ruleIds = await this.ruleAlerts.step(m, nowMs);
-      await this.alerts.resolveOrphans(m, nowMs, sloIds, ruleIds);
+      const sloConditions = statuses.flatMap(({ slo, status, noDataEvents }) =>
+        sloAlertConditions(slo, status, noDataEvents, `${this.config.publicUrl}/api/v1/slos/${slo.id}/status`),
+      );
+      const rules = await this.rules.conditions(m, nowMs);
+      await this.stepper.step(m, [...sloConditions, ...rules.conditions], nowMs);
+      await this.alerts.resolveOrphans(m, nowMs, sloIds, rules.ruleIds);
       current = await this.notifiable(m, nowMs);
       // Outbox rows commit with the transitions that caused them: firing
       // alerts, and those resolved within the last minute.

@@ -1,4 +1,6 @@
-import { type AlertPhase, type AlertState, type AlertTransition, RESOLVED_RETENTION_MS, stepAlert } from './alert-state.js';
+import { stepConditions } from './alert-conditions.js';
+import type { AlertPhase, AlertState, AlertTransition } from './alert-state.js';
+import { ruleAlertCondition } from './rule-alerts.js';
 import { DAY_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { type SymptomRuleSpec, validateSymptomRule } from './symptom-rule.js';
 import { evaluateSymptom } from './symptom-rule.evaluator.js';
@@ -6,8 +8,9 @@ import { MinuteRedCounts } from '../../test/support/minute-red-counts.js';
 
 /**
  * A symptom rule end to end in the pure core: per-minute RED rows, a clock
- * stepped once a minute (at :30), evaluateSymptom for the condition and
- * stepAlert for `for` and `keep_firing_for` — what the scheduler shell does.
+ * stepped once a minute (at :30), evaluateSymptom for the condition, made an
+ * alert condition by ruleAlertCondition and stepped by stepConditions for
+ * `for` and `keep_firing_for` — what the scheduler shell does.
  */
 
 const NOON = Date.parse('2024-05-13T12:00:00Z');
@@ -36,14 +39,14 @@ function traffic(fromMin: number, toMin: number, perMinute: (t: number) => [numb
 
 /** run steps the rule through the table and returns every transition, in order. */
 function run(spec: SymptomRuleSpec, counts: MinuteRedCounts, rows: Row[]): AlertTransition[] {
-  const labels = { alertname: spec.name, severity: spec.severity, ...spec.labels };
-  const timing = { forMs: spec.forMs, keepFiringForMs: spec.keepFiringForMs, resolvedRetentionMs: RESOLVED_RETENTION_MS };
   let state: AlertState | undefined;
   const transitions: AlertTransition[] = [];
   for (const row of rows) {
     const nowMs = NOON + row.t * M + 30_000;
     const result = evaluateSymptom(spec.condition, counts, nowMs);
-    const { next, transition } = stepAlert(state, result.active, nowMs, { ...timing, labels, value: result.value ?? undefined });
+    const condition = ruleAlertCondition({ id: 'rule-1', spec }, result);
+    const [{ step }] = stepConditions([condition], () => state, nowMs);
+    const { next, transition } = step;
     expect({ t: row.t, active: result.active, state: next?.state, transition }).toEqual(row);
     if (transition) transitions.push(transition);
     state = next;

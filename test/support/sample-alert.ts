@@ -2,7 +2,7 @@ import type { AlertSnapshot, Notification } from '../../src/notify/message/notif
 
 /**
  * sampleSloAlert is a realistic firing page alert, shaped exactly as
- * SloAlertsService writes it; the channel and message specs build their
+ * the alert stepper writes an SLO's page (slo-alerts.ts); the channel and message specs build their
  * variants from it.
  */
 export function sampleSloAlert(overrides: Partial<AlertSnapshot> = {}): AlertSnapshot {
