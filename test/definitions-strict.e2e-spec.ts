@@ -1,6 +1,5 @@
 import request from 'supertest';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 const slo = {
   name: 'checkout-availability',
@@ -13,17 +12,7 @@ const slo = {
 };
 
 describe('definitions are strict over the API', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
+  const t = useTestApp();
 
   it('refuses an SLO naming a channel that does not exist, since its alerts would notify nobody', async () => {
     const res = await request(t.server).post('/api/v1/slos').send(slo).expect(400);

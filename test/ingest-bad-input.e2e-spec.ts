@@ -1,22 +1,11 @@
 import request from 'supertest';
 import { gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 describe('ingest rejects bad input precisely and stays up', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = useTestApp({ FLUSH_INTERVAL_MS: '50', MAX_BODY_BYTES: String(64 * 1024) });
   const now = Date.now();
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, { FLUSH_INTERVAL_MS: '50', MAX_BODY_BYTES: String(64 * 1024) });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
 
   const post = (path: string, type: string, body: Buffer | string, encoding?: string) => {
     const r = request(t.server).post(path).set('Content-Type', type);

@@ -1,7 +1,6 @@
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 interface Answer {
   status: number;
@@ -27,18 +26,10 @@ function post(agent: http.Agent, port: number, body: Buffer, headers: Record<str
 }
 
 describe('a 413 does not break the client connection it was sent on', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = useTestApp({ MAX_BODY_BYTES: String(64 * 1024) }, { listen: true });
   let port: number;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, { MAX_BODY_BYTES: String(64 * 1024) }, { listen: true });
+  beforeAll(() => {
     port = Number(new URL(t.baseUrl).port);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
   });
 
   it.each([

@@ -1,6 +1,5 @@
 import request from 'supertest';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp, type TestApp } from './support/test-app.js';
 import { exportSpans, repeat, SpanKind, SpanSpec } from './support/otel.js';
 
 /** Stored totals per (service, span name, kind), summed over all minutes. */
@@ -14,18 +13,8 @@ async function storedTotals(t: TestApp): Promise<Record<string, { calls: number;
 }
 
 describe('OTLP ingest from the real OpenTelemetry SDK and exporters', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = useTestApp({ FLUSH_INTERVAL_MS: '50' }, { listen: true });
   const minute = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 60_000;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, { FLUSH_INTERVAL_MS: '50' }, { listen: true });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
 
   it('stores exact RED counts for spans of several services, kinds and statuses over protobuf and JSON', async () => {
     const checkout: SpanSpec[] = [

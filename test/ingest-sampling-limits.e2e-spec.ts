@@ -4,8 +4,7 @@ import { TraceState } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { startTestApp, useTestApp, type TestApp } from './support/test-app.js';
 import { exportSpans, repeat, SpanKind } from './support/otel.js';
 
 async function totals(t: TestApp, service: string): Promise<{ calls: number; errors: number }> {
@@ -18,18 +17,8 @@ async function totals(t: TestApp, service: string): Promise<{ calls: number; err
 }
 
 describe('sampling, cardinality, backpressure and many writers', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = useTestApp({ FLUSH_INTERVAL_MS: '50', SERIES_LIMIT_PER_SERVICE: '3', MAX_INFLIGHT_SPANS: '1000' }, { listen: true });
   const minute = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, { FLUSH_INTERVAL_MS: '50', SERIES_LIMIT_PER_SERVICE: '3', MAX_INFLIGHT_SPANS: '1000' }, { listen: true });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
 
   it('counts spans sampled by OpenTelemetry probability sampling with their adjusted count (tracestate ot=th)', async () => {
     const exporter = new OTLPTraceExporter({ url: `${t.baseUrl}/v1/traces` });
@@ -101,7 +90,7 @@ describe('sampling, cardinality, backpressure and many writers', () => {
   });
 
   it('sums exactly when two processes ingest into one database at once', async () => {
-    const other = await startTestApp(db.url, { FLUSH_INTERVAL_MS: '30' }, { listen: true });
+    const other = await startTestApp(t.db.url, { FLUSH_INTERVAL_MS: '30' }, { listen: true });
     try {
       const spans = repeat(300, { name: 'shared', kind: SpanKind.SERVER, durationMs: 4 }, minute);
       const errs = repeat(30, { name: 'shared', kind: SpanKind.SERVER, durationMs: 4, error: true }, minute);

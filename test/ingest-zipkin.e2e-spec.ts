@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { gzipSync } from 'node:zlib';
-import { createTestDatabase, TestDatabase } from './support/test-database.js';
-import { startTestApp, TestApp } from './support/test-app.js';
+import { useTestApp, type TestApp } from './support/test-app.js';
 import { metricValue } from './support/metrics.js';
 import { ZipkinSender, type ZipkinSpanSpec } from './support/zipkin.js';
 
@@ -16,18 +15,8 @@ async function storedTotals(t: TestApp): Promise<Record<string, { calls: number;
 }
 
 describe('Zipkin v2 ingest from the real zipkin-js library and HTTP transport', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = useTestApp({ FLUSH_INTERVAL_MS: '50', MAX_BODY_BYTES: String(64 * 1024) }, { listen: true });
   const minuteUs = (Math.floor(Date.now() / 60_000) * 60_000 - 60_000) * 1000;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp(db.url, { FLUSH_INTERVAL_MS: '50', MAX_BODY_BYTES: String(64 * 1024) }, { listen: true });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
 
   it('counts every span exactly, with Zipkin kinds, µs timings and error tags mapped as OTLP would be', async () => {
     const sender = new ZipkinSender(`${t.baseUrl}/api/v2/spans`);
