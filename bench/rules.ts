@@ -6,8 +6,8 @@
  * only writes the rules whose state changed.
  */
 import pg from 'pg';
-import { loadRuleCountsBatch, type RuleQuery } from '../src/alerting/rule-red-batch.js';
-import { loadRuleCounts } from '../src/alerting/rule-red-counts.js';
+import { loadRuleCountsBatch, type RuleQuery } from '../src/red/rule-red-batch.js';
+import { loadRuleCounts } from '../src/red/rule-red-counts.js';
 import { createDataSource } from '../src/database/data-source.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../src/kernel/minute-ranges.js';
 import { evaluateSymptom } from '../src/evaluation/symptom-rule.evaluator.js';

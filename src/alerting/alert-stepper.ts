@@ -4,7 +4,7 @@ import { type AlertCondition, stepConditions } from '../evaluation/alert-conditi
 import { fingerprint, RESOLVED_RETENTION_MS } from '../evaluation/alert-state.js';
 import { evaluationEnd } from '../kernel/minute-ranges.js';
 import { AlertRepository, toState } from './alert.repository.js';
-import { AttributionRepository } from './attribution.repository.js';
+import { AttributionRepository } from '../red/attribution.repository.js';
 
 /**
  * AlertStepper is the one shell loop every alert goes through: it loads

@@ -7,7 +7,7 @@ import { evaluateSymptom } from '../evaluation/symptom-rule.evaluator.js';
 import type { RedSums } from '../evaluation/symptom-rule.js';
 import { minuteHorizon, RangeRecorder } from '../kernel/stored-ranges.js';
 import { AlertRuleRepository } from './alert-rule.repository.js';
-import { loadRuleCountsBatch } from './rule-red-batch.js';
+import { RuleCountsRepository } from '../red/rule-counts.repository.js';
 
 /**
  * RuleConditionsService reads the symptom rules and the RED counts they
@@ -22,6 +22,7 @@ export class RuleConditionsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly rules: AlertRuleRepository,
+    private readonly counts: RuleCountsRepository,
   ) {}
 
   /** conditions: every rule's condition at `nowMs`, and the ids of the rules that exist in this transaction. */
@@ -39,7 +40,7 @@ export class RuleConditionsService {
       }
       return { selector: rule.spec.selector, ranges: [...recorder.ranges.values()], withHistogram: rule.spec.condition.type === 'latency' };
     });
-    const allCounts = await loadRuleCountsBatch(m, queries, minuteHorizon(nowMs, this.config.retention.minuteDays));
+    const allCounts = await this.counts.load(m, queries, minuteHorizon(nowMs, this.config.retention.minuteDays));
     const conditions: AlertCondition[] = [];
     for (const [i, rule] of rules.entries()) {
       try {

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { loadRuleCountsBatch, type RuleQuery } from '../../src/alerting/rule-red-batch.js';
-import { loadRuleCounts } from '../../src/alerting/rule-red-counts.js';
+import { loadRuleCountsBatch, type RuleQuery } from '../../src/red/rule-red-batch.js';
+import { loadRuleCounts } from '../../src/red/rule-red-counts.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/kernel/minute-ranges.js';
 import { minuteHorizon } from '../../src/kernel/stored-ranges.js';
 import { seededRandom } from '../support/random.js';
