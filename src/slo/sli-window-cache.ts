@@ -2,8 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { HOUR_MS, MINUTE_MS, type Range } from '../kernel/minute-ranges.js';
 import { CachedSums, type PartSums } from './cached-sums.js';
 import { storedParts, type StoredLevel, type StoredPart } from '../kernel/stored-ranges.js';
-
-const TABLE: Record<StoredLevel, string> = { minute: 'sli_minute', hour: 'sli_hour' };
+import { SliWindowRepository } from './sli-window.repository.js';
 const STEP: Record<StoredLevel, number> = { minute: MINUTE_MS, hour: HOUR_MS };
 const LEVELS: StoredLevel[] = ['minute', 'hour'];
 
@@ -66,6 +65,8 @@ interface Op {
  * or above it, and is read again next tick.
  */
 export class SliWindowCache {
+  constructor(private readonly sli: SliWindowRepository = new SliWindowRepository()) {}
+
   private readonly slots = new Map<string, number>();
   private readonly versions = new Map<string, number>();
   private ids: string[] = [];
@@ -88,7 +89,7 @@ export class SliWindowCache {
    * (all ending at or before `endMs`), inside the tick's transaction `m`.
    */
   async load(m: EntityManager, slos: readonly { id: string; version: number }[], ranges: Range[], minuteHorizonMs: number, endMs: number): Promise<CachedSums> {
-    const [{ xmin }]: { xmin: string }[] = await m.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
+    const xmin = await this.sli.snapshotXmin(m);
     const full = this.watermark === null || endMs < this.endMs;
     if (full) this.reset();
     const stats: CacheLoadStats = { full, changedRows: 0, dirtySlos: 0, partsRead: 0, partsMoved: 0, ms: { changes: 0, moves: 0, reads: 0, dirty: 0 } };
@@ -217,25 +218,22 @@ export class SliWindowCache {
   private async applyChanges(m: EntityManager, dirty: Set<number>, earliest: Map<string, number>): Promise<number> {
     let n = 0;
     for (const level of LEVELS) {
-      const rows: { slo_id: string; ms: string; good: number; total: number }[] = await m.query(
-        `SELECT slo_id, extract(epoch FROM bucket) * 1000 AS ms, good, total FROM ${TABLE[level]} WHERE changed_xid >= $1::xid8`,
-        [this.watermark],
-      );
+      const rows = await this.sli.changedSince(m, level, this.watermark!);
       n += rows.length;
       const holding = [...this.parts.values()].filter((s) => s.part.level === level);
       for (const r of rows) {
-        const ms = Number(r.ms);
-        const seen = earliest.get(r.slo_id);
-        if (seen === undefined || ms < seen) earliest.set(r.slo_id, ms);
-        const i = this.slots.get(r.slo_id);
+        const ms = r.bucketMs;
+        const seen = earliest.get(r.sloId);
+        if (seen === undefined || ms < seen) earliest.set(r.sloId, ms);
+        const i = this.slots.get(r.sloId);
         if (i === undefined || dirty.has(i)) continue;
         if (ms < this.recentFrom[level]) {
           dirty.add(i);
           continue;
         }
         const kept = this.rowAt(level, ms);
-        const dg = Number(r.good) - kept[2 * i];
-        const dt = Number(r.total) - kept[2 * i + 1];
+        const dg = r.good - kept[2 * i];
+        const dt = r.total - kept[2 * i + 1];
         kept[2 * i] += dg;
         kept[2 * i + 1] += dt;
         for (const s of holding) {
@@ -289,18 +287,12 @@ export class SliWindowCache {
   private async readRecentRows(m: EntityManager, ids: string[] | null, slots: Set<number>): Promise<void> {
     for (const level of LEVELS) {
       if (ids) for (const a of this.rows[level].values()) for (const i of slots) a[2 * i] = a[2 * i + 1] = 0;
-      const params: unknown[] = [this.recentFrom[level] / 1000];
-      const rows: { slo_id: string; ms: string; good: number; total: number }[] = await m.query(
-        `SELECT slo_id, extract(epoch FROM bucket) * 1000 AS ms, good, total FROM ${TABLE[level]}
-         WHERE bucket >= to_timestamp($1) ${ids ? `AND slo_id = ANY($${params.push(ids)}::uuid[])` : ''}`,
-        params,
-      );
-      for (const r of rows) {
-        const i = this.slots.get(r.slo_id);
+      for (const r of await this.sli.rowsFrom(m, level, this.recentFrom[level], ids)) {
+        const i = this.slots.get(r.sloId);
         if (i === undefined) continue;
-        const a = this.rowAt(level, Number(r.ms));
-        a[2 * i] = Number(r.good);
-        a[2 * i + 1] = Number(r.total);
+        const a = this.rowAt(level, r.bucketMs);
+        a[2 * i] = r.good;
+        a[2 * i + 1] = r.total;
       }
     }
   }
@@ -333,24 +325,14 @@ export class SliWindowCache {
     for (const level of LEVELS) await this.sumStored(m, level, old[level], ids);
   }
 
-  /** sumStored reads every op's range from the table at once, joined on the ranges so only rows inside one are read. */
+  /** sumStored reads every op's range from the table at once. */
   private async sumStored(m: EntityManager, level: StoredLevel, ops: Op[], ids: string[] | null): Promise<void> {
-    if (ops.length === 0) return;
-    const params: unknown[] = [ops.map((o) => o.range[0] / 1000), ops.map((o) => o.range[1] / 1000)];
-    const rows: { slo_id: string; idx: string; good: number; total: number }[] = await m.query(
-      `SELECT x.slo_id, r.idx, SUM(x.good) AS good, SUM(x.total) AS total
-       FROM unnest($1::double precision[], $2::double precision[]) WITH ORDINALITY AS r(f, t, idx)
-       JOIN ${TABLE[level]} x ON x.bucket >= to_timestamp(r.f) AND x.bucket < to_timestamp(r.t)
-       ${ids ? `WHERE x.slo_id = ANY($${params.push(ids)}::uuid[])` : ''}
-       GROUP BY x.slo_id, r.idx`,
-      params,
-    );
-    for (const r of rows) {
-      const i = this.slots.get(r.slo_id);
+    for (const r of await this.sli.sumRanges(m, level, ops.map((o) => o.range), ids)) {
+      const i = this.slots.get(r.sloId);
       if (i === undefined) continue;
-      const op = ops[Number(r.idx) - 1];
-      op.v[2 * i] += op.sign * Number(r.good);
-      op.v[2 * i + 1] += op.sign * Number(r.total);
+      const op = ops[r.index];
+      op.v[2 * i] += op.sign * r.good;
+      op.v[2 * i + 1] += op.sign * r.total;
     }
   }
 }
