@@ -6,11 +6,16 @@ import { RedSeriesRepository } from './red-series.repository.js';
 import { RedSeriesService } from './red-series.service.js';
 import { AttributionRepository } from './attribution.repository.js';
 import { RuleCountsRepository } from './rule-counts.repository.js';
+import { RedSliRepository } from './red-sli.repository.js';
 
-/** RedModule reads the RED tables ingest writes: the services API, and for alerting the rules' counts and the operations behind an alert. */
+/**
+ * RedModule reads the RED tables ingest writes: the services API; for
+ * alerting the rules' counts and the operations behind an alert; for slo
+ * the counts an SLO would have had (backfill, preview).
+ */
 @Module({
   controllers: [RedController],
-  providers: [RedService, RedTotalsRepository, RedSeriesService, RedSeriesRepository, AttributionRepository, RuleCountsRepository],
-  exports: [RedService, RedTotalsRepository, AttributionRepository, RuleCountsRepository],
+  providers: [RedService, RedTotalsRepository, RedSeriesService, RedSeriesRepository, AttributionRepository, RuleCountsRepository, RedSliRepository],
+  exports: [RedService, RedTotalsRepository, AttributionRepository, RuleCountsRepository, RedSliRepository],
 })
 export class RedModule {}

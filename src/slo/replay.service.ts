@@ -8,7 +8,7 @@ import { STATUS_WINDOWS } from '../evaluation/slo-evaluator.js';
 import { nominalPeriodMs, windowBounds } from '../evaluation/windows.js';
 import { SPAN_KIND_NAMES } from '../kernel/span.model.js';
 import { firstEventMs, PrefixCounts } from './prefix-counts.js';
-import { RedSliRepository } from './red-sli.repository.js';
+import { RedSliRepository } from '../red/red-sli.repository.js';
 import { replayToJson, type ReplayRun } from './replay.view.js';
 import { SliSeriesRepository } from './sli-series.repository.js';
 import { toDefinition } from './slo-definition.js';
@@ -82,7 +82,8 @@ export class ReplayService {
     this.assertRedCanAnswer(spec);
     const range = this.range(body, spec, nowMs);
     const load = this.loadRange(spec, range);
-    const rows = await this.red.series(spec, load.fromMs, load.toMs);
+    const red = await this.red.series(spec, load.fromMs, load.toMs);
+    const rows = { hours: red.hours.map((r) => ({ sloId: '', ...r })), minutes: red.minutes.map((r) => ({ sloId: '', ...r })) };
     const warnings: string[] = [];
     if (spec.indicator.type === 'latency') warnings.push('latency is judged from the RED histogram (relative error <= 2%), not from each span: counts are approximate');
     if (await this.red.hasOverflow(spec.service)) {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module.js';
-import { BackfillRepository } from './backfill.repository.js';
+import { RedModule } from '../red/red.module.js';
+import { BackfillService } from './backfill.service.js';
 import { DataStartRepository } from './data-start.repository.js';
 import { EvaluatorTickRepository } from './evaluator-tick.repository.js';
 import { SliRepository } from './sli.repository.js';
@@ -9,7 +10,6 @@ import { ReplayController } from './replay.controller.js';
 import { OpenSloController } from './openslo.controller.js';
 import { OpenSloService } from './openslo.service.js';
 import { ReplayService } from './replay.service.js';
-import { RedSliRepository } from './red-sli.repository.js';
 import { SliSeriesRepository } from './sli-series.repository.js';
 import { SloEvaluationService } from './slo-evaluation.service.js';
 import { SloMetrics } from './slo-metrics.js';
@@ -26,15 +26,14 @@ import { SloSpanSink } from './slo-span-sink.js';
  * of SLOs.
  */
 @Module({
-  imports: [MetricsModule],
+  imports: [MetricsModule, RedModule],
   controllers: [SloController, ReplayController, OpenSloController],
   providers: [
     SloRepository,
     SliRepository,
-    BackfillRepository,
+    BackfillService,
     DataStartRepository,
     EvaluatorTickRepository,
-    RedSliRepository,
     SliSeriesRepository,
     ReplayService,
     OpenSloService,

@@ -5,7 +5,7 @@ import { badRequest, conflict, notFound } from '../common/errors.js';
 import { evaluateSlo } from '../evaluation/slo-evaluator.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, floorMinute } from '../kernel/minute-ranges.js';
 import { parseDuration, windowBounds } from '../evaluation/windows.js';
-import { BackfillRepository } from './backfill.repository.js';
+import { BackfillService } from './backfill.service.js';
 import { SliRepository } from './sli.repository.js';
 import { toDefinition } from './slo-definition.js';
 import { SloEvaluationService } from './slo-evaluation.service.js';
@@ -36,7 +36,7 @@ export class SloService {
     private readonly dataSource: DataSource,
     private readonly repository: SloRepository,
     private readonly sli: SliRepository,
-    private readonly backfills: BackfillRepository,
+    private readonly backfills: BackfillService,
     private readonly registry: SloRegistry,
     private readonly evaluator: SloEvaluationService,
     @Inject(CHANNEL_DIRECTORY) private readonly channels: ChannelDirectory,
