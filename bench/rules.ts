@@ -6,13 +6,14 @@
  * only writes the rules whose state changed.
  */
 import pg from 'pg';
-import { loadRuleCountsBatch, type RuleQuery } from '../src/red/rule-red-batch.js';
-import { loadRuleCounts } from '../src/red/rule-red-counts.js';
+import { RuleCountsRepository, type RuleQuery } from '../src/red/rule-counts.repository.js';
 import { createDataSource } from '../src/database/data-source.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../src/kernel/minute-ranges.js';
 import { evaluateSymptom } from '../src/evaluation/symptom-rule.evaluator.js';
 import type { RedSums, SymptomCondition } from '../src/evaluation/symptom-rule.js';
 import { minuteHorizon, RangeRecorder } from '../src/kernel/stored-ranges.js';
+
+const ruleCounts = new RuleCountsRepository();
 
 export interface RuleFigure {
   rules: number;
@@ -97,13 +98,13 @@ export async function runRuleBench(url: string, count = 1_000, rounds = 3): Prom
       for (let r = 0; r < rounds; r++) {
         queries = 0;
         const t0 = performance.now();
-        const counts = await loadRuleCountsBatch(counting, rules.map((x) => x.query), horizon);
+        const counts = await ruleCounts.load(counting, rules.map((x) => x.query), horizon);
         active = rules.filter((x, i) => evaluateSymptom(x.condition, counts[i], now).active).length;
         batched.push(performance.now() - t0);
       }
       const t1 = performance.now();
       for (const x of rules) {
-        const counts = await loadRuleCounts(m, x.query.selector, x.query.ranges, x.query.withHistogram, horizon);
+        const counts = await ruleCounts.loadOne(m, x.query.selector, x.query.ranges, x.query.withHistogram, horizon);
         evaluateSymptom(x.condition, counts, now);
       }
       perRuleMs = performance.now() - t1;

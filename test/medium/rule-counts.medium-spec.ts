@@ -1,11 +1,12 @@
 import { DataSource } from 'typeorm';
-import { loadRuleCountsBatch, type RuleQuery } from '../../src/red/rule-red-batch.js';
-import { loadRuleCounts } from '../../src/red/rule-red-counts.js';
+import { RuleCountsRepository, type RuleQuery } from '../../src/red/rule-counts.repository.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/kernel/minute-ranges.js';
 import { minuteHorizon } from '../../src/kernel/stored-ranges.js';
 import { seededRandom } from '../support/random.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { migratedDataSource } from '../support/test-app.js';
+
+const ruleCounts = new RuleCountsRepository();
 
 describe('symptom rule counts for a whole tick in a fixed number of queries', () => {
   let db: TestDatabase;
@@ -72,10 +73,10 @@ describe('symptom rule counts for a whole tick in a fixed number of queries', ()
       };
     });
     const horizon = minuteHorizon(now, 8);
-    const batch = await loadRuleCountsBatch(ds.manager, rules, horizon);
+    const batch = await ruleCounts.load(ds.manager, rules, horizon);
     let nonZero = 0;
     for (const [i, rule] of rules.entries()) {
-      const single = await loadRuleCounts(ds.manager, rule.selector, rule.ranges, rule.withHistogram, horizon);
+      const single = await ruleCounts.loadOne(ds.manager, rule.selector, rule.ranges, rule.withHistogram, horizon);
       for (const [f, t] of rule.ranges) {
         const a = batch[i].sum(f, t);
         const b = single.sum(f, t);
