@@ -73,4 +73,26 @@ describe('retention', () => {
     const keys = (await t.dataSource.query(`SELECT dedup_key FROM notifications ORDER BY dedup_key`)).map((r: { dedup_key: string }) => r.dedup_key);
     expect(keys).toEqual(['new-sent', 'old-dead', 'old-pending']);
   });
+
+  it('deletes alerts closed before the hour horizon with their transitions, and keeps newer ones and every open one', async () => {
+    const alert = async (name: string, state: string, updatedMs: number) => {
+      const id = randomUUID();
+      await t.dataSource.query(
+        `INSERT INTO alerts (id, fingerprint, source, source_id, alertname, severity, service, labels, state, active_at, fired_at, resolved_at, created_at, updated_at)
+         VALUES ($1, $2, 'rule', $3, $4, 'page', 's', '{}', $5, to_timestamp($6), to_timestamp($6), $7, to_timestamp($6), to_timestamp($6))`,
+        [id, id.slice(0, 16), randomUUID(), name, state, updatedMs / 1000, state === 'resolved' ? new Date(updatedMs) : null],
+      );
+      await t.dataSource.query(`INSERT INTO alert_transitions (alert_id, at, transition) VALUES ($1, to_timestamp($2), $3)`, [id, updatedMs / 1000, 'firing']);
+      return id;
+    };
+    const oldResolved = await alert('old-resolved', 'resolved', now - 401 * day);
+    const oldCancelled = await alert('old-cancelled', 'cancelled', now - 401 * day);
+    await alert('new-resolved', 'resolved', now - 399 * day);
+    await alert('old-firing', 'firing', now - 401 * day);
+    await t.app.get(RetentionJob).run(now);
+    const names = (await t.dataSource.query(`SELECT alertname FROM alerts WHERE source = 'rule' ORDER BY alertname`)).map((r: { alertname: string }) => r.alertname);
+    expect(names).toEqual(['new-resolved', 'old-firing']);
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM alert_transitions WHERE alert_id = ANY($1::uuid[])`, [[oldResolved, oldCancelled]]);
+    expect(n).toBe(0);
+  });
 });

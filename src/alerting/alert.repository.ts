@@ -189,6 +189,19 @@ export class AlertRepository {
     );
   }
 
+  /**
+   * pruneClosed deletes incidents that closed (resolved or cancelled) before
+   * the cutoff, with their transitions and notifications (the foreign keys
+   * cascade): history as old as the hour rows it was judged from. Open
+   * incidents are kept however old.
+   */
+  async pruneClosed(cutoffMs: number): Promise<number> {
+    const [, n] = await this.dataSource.query(`DELETE FROM alerts WHERE state IN ('resolved', 'cancelled') AND updated_at < to_timestamp($1)`, [
+      cutoffMs / 1000,
+    ]);
+    return Number(n);
+  }
+
   /** markSent records that a firing or repeat notification was queued, so repeats keep their interval. */
   async markSent(m: EntityManager, marks: readonly { alertId: string; repeat: boolean }[], nowMs: number): Promise<void> {
     if (marks.length === 0) return;

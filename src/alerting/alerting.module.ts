@@ -17,6 +17,6 @@ import { RuleConditionsService } from './rule-conditions.service.js';
   imports: [SloModule, NotifyModule, MetricsModule, RedModule],
   controllers: [AlertsController, AlertRulesController],
   providers: [AlertRuleRepository, RuleConditionsService, AlertRepository, AlertStepper, AlertingService, AlertMetrics, EvaluationScheduler],
-  exports: [AlertingService, AlertRuleRepository],
+  exports: [AlertingService, AlertRuleRepository, AlertRepository],
 })
 export class AlertingModule {}

@@ -145,7 +145,7 @@ export const ENV = {
   },
   RETENTION_HOUR_DAYS: {
     name: 'RETENTION_HOUR_DAYS',
-    doc: 'Days of per-hour rows kept.',
+    doc: 'Days of per-hour rows kept, and of delivered notifications and closed alerts.',
     default: '400',
     parse: int(31, 3650),
   },

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '../config/config.js';
 import { retentionCutoff } from '../kernel/stored-ranges.js';
+import { AlertRepository } from '../alerting/alert.repository.js';
 import { RedRepository } from '../ingest/red.repository.js';
 import { OutboxRepository } from '../notify/outbox.repository.js';
 import { SliRepository } from '../slo/sli.repository.js';
@@ -9,7 +10,8 @@ import { SliRepository } from '../slo/sli.repository.js';
 /**
  * RetentionJob asks each table's owner to delete what is past retention:
  * RED rows (ingest), SLO counts (slo) at the same minute and hour horizons,
- * and delivered notifications (notify), kept as long as hour data. Deletes
+ * and delivered notifications (notify) and closed alerts (alerting), kept as
+ * long as hour data. Deletes
  * are idempotent, so every replica may run it; each run is cheap because
  * the bucket columns are indexed.
  */
@@ -22,6 +24,7 @@ export class RetentionJob {
     private readonly red: RedRepository,
     private readonly sli: SliRepository,
     private readonly outbox: OutboxRepository,
+    private readonly alerts: AlertRepository,
   ) {}
 
   @Cron(CronExpression.EVERY_10_MINUTES)
@@ -39,6 +42,7 @@ export class RetentionJob {
     const red = await this.red.prune(minuteCutoff, hourCutoff);
     await this.sli.prune(minuteCutoff, hourCutoff);
     await this.outbox.pruneSent(hourCutoff);
+    await this.alerts.pruneClosed(hourCutoff);
     return red;
   }
 }
