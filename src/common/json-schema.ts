@@ -7,6 +7,25 @@ export function closedObject(properties: Record<string, JsonSchema>, extra: Json
   return { type: 'object', properties, additionalProperties: false, ...extra };
 }
 
+const MAX_MAP_VALUE = 4096;
+
+/** stringMap is an object of strings (annotations, attribute selectors), each at most 4096 characters. */
+export function stringMap(extra: JsonSchema = {}): JsonSchema {
+  return {
+    type: 'object',
+    additionalProperties: { type: 'string', maxLength: MAX_MAP_VALUE, 'x-message': `must be a string of at most ${MAX_MAP_VALUE} characters` },
+    ...extra,
+    'x-message': { type: 'must be an object of strings' },
+  };
+}
+
+const LABEL_NAME = '^[a-zA-Z_][a-zA-Z0-9_]{0,62}$';
+
+/** labelMap is a stringMap whose keys are Prometheus label names, as SLO and rule labels become alert labels. */
+export function labelMap(extra: JsonSchema = {}): JsonSchema {
+  return stringMap({ propertyNames: { pattern: LABEL_NAME, 'x-message': `key must match ${LABEL_NAME}` }, ...extra });
+}
+
 /** ShapeCheck reports a body's structural problems as `path: message` lines. */
 export type ShapeCheck = (body: unknown) => string[];
 

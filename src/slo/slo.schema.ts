@@ -1,19 +1,12 @@
-import { anyCase, closedObject, compileCheck, schemaOrder, type JsonSchema } from '../common/json-schema.js';
+import { anyCase, closedObject, compileCheck, labelMap, schemaOrder, stringMap, type JsonSchema } from '../common/json-schema.js';
 import { HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { NAMEABLE_SPAN_KINDS } from '../kernel/span.model.js';
 
-const LABEL_KEY = '^[a-zA-Z_][a-zA-Z0-9_]{0,62}$';
-const MAX_VALUE = 4096;
+const MAX_DESCRIPTION = 4096;
 
 /** NO_DATA_AFTER is said for any bad `alerting.noData.after`, by the schema (not a string) or by code (out of range). */
 export const NO_DATA_AFTER = 'must be a duration of whole minutes from 5m to 7d, e.g. "15m"';
 
-const stringMap = (extra: JsonSchema = {}): JsonSchema => ({
-  type: 'object',
-  additionalProperties: { type: 'string', maxLength: MAX_VALUE, 'x-message': `must be a string of at most ${MAX_VALUE} characters` },
-  ...extra,
-  'x-message': { type: 'must be an object of strings' },
-});
 
 const whole = (description: string, example: number): JsonSchema => ({
   type: 'integer',
@@ -81,7 +74,7 @@ export const SLO_SCHEMA: JsonSchema = closedObject(
       example: 'checkout',
       'x-message': 'must be a non-empty string (the service.name of its spans)',
     },
-    description: { type: 'string', maxLength: MAX_VALUE, 'x-message': `must be a string of at most ${MAX_VALUE} characters` },
+    description: { type: 'string', maxLength: MAX_DESCRIPTION, 'x-message': `must be a string of at most ${MAX_DESCRIPTION} characters` },
     indicator: {
       type: 'object',
       required: ['type'],
@@ -143,7 +136,7 @@ export const SLO_SCHEMA: JsonSchema = closedObject(
       example: '30d',
       'x-message': 'must be "Nd" (1..90) or "month:<IANA zone>" / "week:<IANA zone>"',
     },
-    labels: stringMap({ propertyNames: { pattern: LABEL_KEY, 'x-message': `key must match ${LABEL_KEY}` } }),
+    labels: labelMap(),
     runbookUrl: { type: ['string', 'null'], pattern: '^[hH][tT][tT][pP][sS]?://', description: 'http(s) URL', 'x-message': 'must be an http(s) URL' },
     channels: {
       type: 'array',
