@@ -26,23 +26,10 @@ export function labelMap(extra: JsonSchema = {}): JsonSchema {
   return stringMap({ propertyNames: { pattern: LABEL_NAME, 'x-message': `key must match ${LABEL_NAME}` }, ...extra });
 }
 
-/** ShapeCheck reports a body's structural problems as `path: message` lines. */
+/** ShapeCheck reports a body's problems as `path: message` lines. */
 export type ShapeCheck = (body: unknown) => string[];
 
 const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false, verbose: true });
-
-/**
- * compileShape turns a definition's JSON Schema into a check for the problems
- * a hand-written validator cannot see by construction: fields that are not
- * part of the definition (a typo such as `objectve`, or `selector` nested
- * inside `indicator`), and discriminated variants (which fields an `indicator.type` allows). Values
- * themselves are judged by the definition's own validator, whose messages
- * say what a good value looks like; the schema also documents the API
- * (OpenAPI at /docs), so both read from one description of the body.
- */
-export function compileShape(schema: JsonSchema): ShapeCheck {
-  return compile(schema, false);
-}
 
 /** CheckOptions: what a body's messages may show. */
 export interface CheckOptions {
@@ -57,9 +44,12 @@ export interface CheckOptions {
 }
 
 /**
- * compileCheck turns a body's JSON Schema into its whole structural check:
- * unknown fields (with the same hints as compileShape) and every value the
- * schema can judge (types, enums, required, patterns, lengths, bounds). A
+ * compileCheck turns a body's JSON Schema into its whole check: fields that
+ * are not part of the body, with a hint (a typo such as `objectve`, `selector`
+ * nested inside `indicator`, a field of another variant), and every value the
+ * schema can judge (types, enums, required, patterns, lengths, bounds). Only
+ * what a schema cannot say is left to code. The schema also documents the
+ * API (OpenAPI at /docs), so both read from one description of the body. A
  * schema node may carry `x-message`, what to say instead of ajv's wording:
  * a string, or one per keyword with `*` for the others. The node's
  * `required` message is said when the field is missing, its `discriminator`
@@ -71,10 +61,7 @@ export function compileCheck(schema: JsonSchema, options: CheckOptions = {}): Sh
   if (!options.echo && JSON.stringify(schema).includes('{value}')) {
     throw new Error('an x-message shows {value}, but the check was not compiled with { echo: true }');
   }
-  return compile(schema, true, options.echo === true);
-}
-
-function compile(schema: JsonSchema, values: boolean, echo = false): ShapeCheck {
+  const echo = options.echo === true;
   const validate = ajv.compile(schema);
   const homes = propertyHomes(schema);
   const siblings = new Map<string, string[]>();
@@ -97,7 +84,7 @@ function compile(schema: JsonSchema, values: boolean, echo = false): ShapeCheck 
             ? `; did you mean "${near}"?`
             : '';
         out.push(`${at ? `${at}.` : ''}${field}: unknown field${hint}`);
-      } else if (values && !(echo && e.keyword === 'propertyNames')) {
+      } else if (!(echo && e.keyword === 'propertyNames')) {
         // With echo the refused key is named by its own error (below), so the wrapper adds nothing.
         out.push(valueProblem(e, at, { schema, body, echo }));
       }
