@@ -145,4 +145,26 @@ describe('definitions are strict over the API', () => {
     expect(silence.required).toEqual(['matchers', 'endsAt', 'createdBy']);
     expect(silence.properties.matchers.items.properties.op.enum).toEqual(['=', '!=', '=~', '!~']);
   });
+
+  it('documents SLO and symptom-rule bodies at /docs from the schemas that check their values', async () => {
+    const doc = (await request(t.server).get('/docs/json').expect(200)).body;
+    const body = (path: string, method: string) => doc.paths[path][method].requestBody.content['application/json'].schema;
+    const sloBody = body('/api/v1/slos', 'post');
+    expect(sloBody.required).toEqual(['name', 'service', 'indicator', 'objective', 'window']);
+    expect(sloBody.properties.objective).toMatchObject({ exclusiveMinimum: 0, exclusiveMaximum: 100, example: 99.9 });
+    expect(sloBody.properties.indicator.oneOf[1].required).toEqual(['type', 'thresholdMs']);
+    expect(sloBody.properties.alerting.properties.policy.properties.tiers.items.properties.severity.enum).toEqual(['page', 'ticket']);
+    const rule = body('/api/v1/alert-rules', 'post');
+    expect(rule.properties.severity.enum).toEqual(['page', 'ticket', 'info']);
+    expect(rule.properties.condition.oneOf.map((v: { required: string[] }) => v.required)).toEqual([
+      ['type', 'window', 'threshold'],
+      ['type', 'window', 'percentile', 'thresholdMs'],
+      ['type', 'window', 'baseline', 'deviationPercent'],
+    ]);
+    expect(rule.properties.condition.oneOf[0].properties.threshold).toMatchObject({ minimum: 0, exclusiveMaximum: 1, example: 0.05 });
+    // A body the document describes is one the API takes, and a value it rules out is refused with the schema's message.
+    await request(t.server).post('/api/v1/alert-rules').send({ ...rule.example, name: 'docs-example' }).expect(201);
+    const bad = await request(t.server).post('/api/v1/alert-rules').send({ ...rule.example, condition: { ...rule.example.condition, threshold: 1 } }).expect(400);
+    expect(bad.body.message).toBe('condition.threshold: must be a ratio in [0, 1) (0.05 is 5%; the rule fires above it), got 1');
+  });
 });

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { symptomRuleToJson, validateSymptomRule, type SymptomRuleSpec } from '../evaluation/symptom-rule.js';
+import { symptomRuleToJson, type SymptomRuleSpec } from '../evaluation/symptom-rule.js';
+import { validateSymptomRule } from './alert-rule.validation.js';
 
 export interface AlertRule {
   id: string;

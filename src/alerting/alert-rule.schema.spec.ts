@@ -1,4 +1,4 @@
-import { checkAlertRuleShape } from './alert-rule.schema.js';
+import { checkAlertRule } from './alert-rule.schema.js';
 
 const rule = {
   name: 'checkout-5xx',
@@ -14,16 +14,16 @@ const rule = {
 
 describe('symptom rule bodies are strict', () => {
   it('accepts a valid rule, and one fetched with its read-only fields', () => {
-    expect(checkAlertRuleShape(rule)).toEqual([]);
-    expect(checkAlertRuleShape({ id: 'x', ...rule, version: 1, createdAt: 'a', updatedAt: 'b' })).toEqual([]);
+    expect(checkAlertRule(rule)).toEqual([]);
+    expect(checkAlertRule({ id: 'x', ...rule, version: 1, createdAt: 'a', updatedAt: 'b' })).toEqual([]);
   });
 
   it('names misplaced and misspelt fields by path', () => {
-    expect(checkAlertRuleShape({ ...rule, condition: { ...rule.condition, severity: 'page' } })).toEqual([
+    expect(checkAlertRule({ ...rule, condition: { ...rule.condition, severity: 'page' } })).toEqual([
       'condition.severity: unknown field; "severity" belongs at the top level',
     ]);
-    expect(checkAlertRuleShape({ ...rule, keepFiringFr: '5m' })).toEqual(['keepFiringFr: unknown field; did you mean "keepFiringFor"?']);
-    expect(checkAlertRuleShape({ ...rule, condition: { ...rule.condition, percentile: 99 } })).toEqual([
+    expect(checkAlertRule({ ...rule, keepFiringFr: '5m' })).toEqual(['keepFiringFr: unknown field; did you mean "keepFiringFor"?']);
+    expect(checkAlertRule({ ...rule, condition: { ...rule.condition, percentile: 99 } })).toEqual([
       'condition.percentile: unknown field; allowed only with another "type"',
     ]);
   });

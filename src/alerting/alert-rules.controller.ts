@@ -2,11 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Quer
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../common/auth.guard.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
-import { symptomRuleToJson, validateSymptomRule } from '../evaluation/symptom-rule.js';
+import { symptomRuleToJson } from '../evaluation/symptom-rule.js';
+import { validateSymptomRule } from './alert-rule.validation.js';
 import { AlertRule, AlertRuleRepository } from './alert-rule.repository.js';
 import { isUuid } from '../common/patterns.js';
 import { CHANNEL_DIRECTORY, type ChannelDirectory, missingChannelsMessage } from '../common/channel-directory.js';
-import { ALERT_RULE_SCHEMA, checkAlertRuleShape } from './alert-rule.schema.js';
+import { ALERT_RULE_SCHEMA } from './alert-rule.schema.js';
 
 const EXAMPLE = {
   name: 'checkout-5xx',
@@ -23,9 +24,8 @@ const EXAMPLE = {
 const view = (r: AlertRule) => ({ id: r.id, ...symptomRuleToJson(r.spec), version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt });
 
 function validate(body: unknown) {
-  const shape = checkAlertRuleShape(body);
   const { spec, errors } = validateSymptomRule(body);
-  if (!spec || shape.length) throw badRequest([...shape, ...errors].join('; '));
+  if (!spec) throw badRequest(errors.join('; '));
   return spec;
 }
 

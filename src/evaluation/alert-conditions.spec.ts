@@ -6,7 +6,7 @@ import { ruleAlertCondition } from './rule-alerts.js';
 import { SLO_ALERT_NAME, SLO_EXHAUSTED_ALERT_NAME, SLO_NO_DATA_ALERT_NAME, type SloAlertSubject, sloAlertConditions } from './slo-alerts.js';
 import { evaluateSlo } from './slo-evaluator.js';
 import { evaluateSymptom } from './symptom-rule.evaluator.js';
-import { validateSymptomRule } from './symptom-rule.js';
+import { validateSymptomRule } from '../alerting/alert-rule.validation.js';
 import { MinuteRedCounts } from '../../test/support/minute-red-counts.js';
 
 const NOW = Date.parse('2024-05-01T12:00:30Z');

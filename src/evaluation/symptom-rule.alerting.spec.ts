@@ -2,7 +2,8 @@ import { stepConditions } from './alert-conditions.js';
 import type { AlertPhase, AlertState, AlertTransition } from './alert-state.js';
 import { ruleAlertCondition } from './rule-alerts.js';
 import { DAY_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
-import { type SymptomRuleSpec, validateSymptomRule } from './symptom-rule.js';
+import type { SymptomRuleSpec } from './symptom-rule.js';
+import { validateSymptomRule } from '../alerting/alert-rule.validation.js';
 import { evaluateSymptom } from './symptom-rule.evaluator.js';
 import { MinuteRedCounts } from '../../test/support/minute-red-counts.js';
 

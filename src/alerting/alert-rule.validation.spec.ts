@@ -1,5 +1,6 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
-import { type SymptomRuleSpec, symptomRuleToJson, validateSymptomRule } from './symptom-rule.js';
+import { type SymptomRuleSpec, symptomRuleToJson } from '../evaluation/symptom-rule.js';
+import { validateSymptomRule } from './alert-rule.validation.js';
 
 /** The rule from the API documentation: 5xx ratio on checkout's cart endpoint. */
 const example = () => ({
