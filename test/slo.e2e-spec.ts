@@ -53,6 +53,12 @@ describe('SLOs: definitions, exact counting, status, history', () => {
     await api().get(`/api/v1/slos/${id}`).expect(200);
     const patched = await api().patch(`/api/v1/slos/${id}`).send({ objective: 99.5 }).expect(200);
     expect(patched.body).toMatchObject({ objective: 99.5, version: 2, labels: { team: 'payments' } });
+    // As in a JSON merge patch, null removes a field and its default applies again; a required one is then missing.
+    await api().patch(`/api/v1/slos/${id}`).send({ description: 'checkout must work' }).expect(200);
+    const cleared = await api().patch(`/api/v1/slos/${id}`).send({ description: null }).expect(200);
+    expect(cleared.body).toMatchObject({ description: '', objective: 99.5 });
+    const noObjective = await api().patch(`/api/v1/slos/${id}`).send({ objective: null }).expect(400);
+    expect(noObjective.body.message).toContain('objective');
     const replaced = await api().put(`/api/v1/slos/${id}`).send(availability({ name: 'crud-test-2', window: 'month:Europe/Berlin' })).expect(200);
     expect(replaced.body).toMatchObject({ name: 'crud-test-2', window: 'month:Europe/Berlin', objective: 99 });
     const list = await api().get('/api/v1/slos?label=team=payments').expect(200);

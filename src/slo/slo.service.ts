@@ -104,8 +104,10 @@ export class SloService {
   async patch(id: string, body: unknown, nowMs: number) {
     const before = await this.get(id);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('body: must be a JSON object');
-    // A patch is a shallow merge over the stored spec, then validated whole.
-    const merged = { ...specToJson(before), ...(body as object) };
+    // A patch is a shallow merge over the stored spec, then validated whole;
+    // as in a JSON merge patch (RFC 7396), null removes a field, so its default applies again.
+    const merged: Record<string, unknown> = { ...specToJson(before), ...(body as object) };
+    for (const [k, v] of Object.entries(body)) if (v === null) delete merged[k];
     return this.save(before, await this.validated(merged), nowMs);
   }
 
