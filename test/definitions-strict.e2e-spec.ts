@@ -148,6 +148,8 @@ describe('definitions are strict over the API', () => {
 
   it('documents SLO and symptom-rule bodies at /docs from the schemas that check their values', async () => {
     const doc = (await request(t.server).get('/docs/json').expect(200)).body;
+    // The bodies use JSON Schema's const and numeric exclusive bounds: OpenAPI 3.1, not 3.0.
+    expect(doc.openapi).toBe('3.1.0');
     const body = (path: string, method: string) => doc.paths[path][method].requestBody.content['application/json'].schema;
     const sloBody = body('/api/v1/slos', 'post');
     expect(sloBody.required).toEqual(['name', 'service', 'indicator', 'objective', 'window']);
