@@ -61,9 +61,8 @@ describe('RED upsert merge (real PostgreSQL)', () => {
       errors,
       durationSumMs: calls * 10,
       histogram: { b, z },
-      promBuckets: [],
       exemplars: { errors: errorsEx, slowest },
-    } as RedRow;
+    } satisfies RedRow;
   }
 
   async function stored(table: 'red_minute' | 'red_hour'): Promise<Map<string, { calls: number; errors: number; dur: number; hist: HistogramJson; ex: RedRow['exemplars'] }>> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ExpositionBuffer, labelName, labelValue } from '../kernel/exposition.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { PROM_BOUNDS_SECONDS, type RedRow } from './aggregate/aggregator.js';
+import { PROM_BOUNDS_SECONDS, type MinuteRedRow, type RedRow } from './aggregate/aggregator.js';
 
 interface SeriesTotals {
   /** Line prefixes encoded once per series: a scrape then only copies them and writes numbers. */
@@ -46,7 +46,7 @@ export class SpanMetricsStore {
     metrics.addText(() => this.render());
   }
 
-  add(rows: readonly RedRow[]): void {
+  add(rows: readonly MinuteRedRow[]): void {
     for (const r of rows) {
       let t = this.series.get(r.seriesKey);
       if (!t) {

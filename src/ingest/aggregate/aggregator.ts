@@ -23,6 +23,7 @@ export interface Exemplar {
   durationMs: number;
 }
 
+/** One (series, period) row of the RED tables: a minute row, or an hour row made by rollUp. */
 export interface RedRow {
   /** Start of the minute (or of the roll-up period, see rollUp), epoch ms. */
   minuteMs: number;
@@ -35,14 +36,22 @@ export interface RedRow {
   /** Σ duration × adjusted count. */
   durationSumMs: number;
   histogram: HistogramJson;
+  exemplars: { errors: Exemplar[]; slowest: Exemplar[] };
+}
+
+/**
+ * A minute row as the aggregator drains it: it also carries the exact
+ * Prometheus bucket counts, which feed /metrics (SpanMetricsStore). Rolled-up
+ * rows carry none: nothing reads buckets per hour.
+ */
+export interface MinuteRedRow extends RedRow {
   /** Cumulative counts of durations ≤ each bound (aligned with the bounds); +Inf is `calls`. */
   promBuckets: number[];
-  exemplars: { errors: Exemplar[]; slowest: Exemplar[] };
 }
 
 export interface DrainResult {
   /** Sorted by (minuteMs, seriesKey): every replica upserts rows in the same order, so concurrent flushes cannot deadlock on row locks. */
-  red: RedRow[];
+  red: MinuteRedRow[];
   /** Spans added (raw, not adjusted). */
   spans: number;
   /** Spans (raw) folded into overflow series, for the overflow self-metric. */
@@ -60,7 +69,7 @@ export interface BatchAggregatorOptions {
 }
 
 interface Cell {
-  row: Omit<RedRow, 'histogram' | 'promBuckets'>;
+  row: Omit<RedRow, 'histogram'>;
   histogram: LogHistogram;
   /** Per-bucket (not yet cumulative) counts; index k = (bound[k-1], bound[k]]. */
   buckets: number[];
@@ -182,7 +191,7 @@ export class BatchAggregator {
 
   /** Returns the batch's rows and counters and starts an empty batch. */
   drain(): DrainResult {
-    const red: RedRow[] = [];
+    const red: MinuteRedRow[] = [];
     for (const minute of this.cells.values()) {
       for (const cell of minute.values()) {
         let acc = 0;
@@ -235,11 +244,15 @@ export function rollUp(rows: readonly RedRow[], periodMs: number, maxExemplars =
     const key = `${start}|${r.seriesKey}`;
     const acc = out.get(key);
     if (acc === undefined) {
+      // Named fields, not a spread: a minute row's promBuckets stay behind.
       out.set(key, {
-        ...r,
         minuteMs: start,
+        seriesKey: r.seriesKey,
+        labels: r.labels,
+        calls: r.calls,
+        errors: r.errors,
+        durationSumMs: r.durationSumMs,
         histogram: mergeBucketJson({ b: {}, z: 0 }, r.histogram),
-        promBuckets: [...r.promBuckets],
         exemplars: { errors: [...r.exemplars.errors], slowest: [...r.exemplars.slowest] },
       });
       continue;
@@ -249,7 +262,6 @@ export function rollUp(rows: readonly RedRow[], periodMs: number, maxExemplars =
     acc.durationSumMs += r.durationSumMs;
     // acc's histogram is rollUp's own copy (made when the key first appeared): add in place.
     addBucketJson(acc.histogram, r.histogram);
-    acc.promBuckets = acc.promBuckets.map((c, i) => c + (r.promBuckets[i] ?? 0));
     for (const e of r.exemplars.errors) pushErrorExemplar(acc.exemplars.errors, e.traceId, e.durationMs, maxExemplars);
     for (const e of r.exemplars.slowest) pushSlowExemplar(acc.exemplars.slowest, e.traceId, e.durationMs, maxExemplars);
   }
