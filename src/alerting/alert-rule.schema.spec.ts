@@ -1,16 +1,6 @@
-import { checkAlertRule } from './alert-rule.schema.js';
+import { ALERT_RULE_EXAMPLE, checkAlertRule } from './alert-rule.schema.js';
 
-const rule = {
-  name: 'checkout-5xx',
-  selector: { service: 'checkout', operations: ['POST /cart'], spanKinds: ['server'] },
-  condition: { type: 'error_ratio', window: '5m', threshold: 0.05, minCalls: 20 },
-  for: '2m',
-  keepFiringFor: '5m',
-  severity: 'page',
-  labels: { team: 'payments' },
-  annotations: { summary: 'checkout is failing' },
-  channels: [],
-};
+const rule = ALERT_RULE_EXAMPLE;
 
 describe('symptom rule bodies are strict', () => {
   it('accepts a valid rule, and one fetched with its read-only fields', () => {

@@ -177,3 +177,16 @@ export const checkAlertRule = compileCheck(ALERT_RULE_SCHEMA, { echo: true });
 
 /** inRuleOrder sorts problems in the order ALERT_RULE_SCHEMA lists their fields. */
 export const inRuleOrder = schemaOrder(ALERT_RULE_SCHEMA);
+
+/** ALERT_RULE_EXAMPLE is the rule /docs shows: 5xx ratio on checkout's cart endpoint. Specs start from it too. */
+export const ALERT_RULE_EXAMPLE = Object.freeze({
+  name: 'checkout-5xx',
+  selector: { service: 'checkout', operations: ['POST /cart'], spanKinds: ['server'] },
+  condition: { type: 'error_ratio', window: '5m', threshold: 0.05, minCalls: 20 },
+  for: '2m',
+  keepFiringFor: '5m',
+  severity: 'page',
+  labels: { team: 'payments' },
+  annotations: { summary: 'checkout is failing' },
+  channels: [] as string[],
+});

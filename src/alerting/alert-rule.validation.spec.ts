@@ -1,19 +1,10 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import { type SymptomRuleSpec, symptomRuleToJson } from '../evaluation/symptom-rule.js';
+import { ALERT_RULE_EXAMPLE } from './alert-rule.schema.js';
 import { validateSymptomRule } from './alert-rule.validation.js';
 
-/** The rule from the API documentation: 5xx ratio on checkout's cart endpoint. */
-const example = () => ({
-  name: 'checkout-5xx',
-  selector: { service: 'checkout', operations: ['POST /cart'], spanKinds: ['server'] },
-  condition: { type: 'error_ratio', window: '5m', threshold: 0.05, minCalls: 20 },
-  for: '2m',
-  keepFiringFor: '5m',
-  severity: 'page',
-  labels: { team: 'payments' },
-  annotations: { summary: 'checkout returns 5xx' },
-  channels: ['slack-payments'],
-});
+/** The rule from the API documentation (5xx ratio on checkout's cart endpoint), naming a channel; a fresh copy each time. */
+const example = () => ({ ...structuredClone(ALERT_RULE_EXAMPLE), annotations: { summary: 'checkout returns 5xx' }, channels: ['slack-payments'] });
 
 /** errorsOf validates `example()` changed by `change` and returns the errors. */
 function errorsOf(change: (body: Record<string, any>) => void): string[] {

@@ -7,19 +7,8 @@ import { validateSymptomRule } from './alert-rule.validation.js';
 import { AlertRule, AlertRuleRepository } from './alert-rule.repository.js';
 import { isUuid } from '../common/patterns.js';
 import { CHANNEL_DIRECTORY, type ChannelDirectory, missingChannelsMessage } from '../common/channel-directory.js';
-import { ALERT_RULE_SCHEMA } from './alert-rule.schema.js';
+import { ALERT_RULE_EXAMPLE, ALERT_RULE_SCHEMA } from './alert-rule.schema.js';
 
-const EXAMPLE = {
-  name: 'checkout-5xx',
-  selector: { service: 'checkout', operations: ['POST /cart'], spanKinds: ['server'] },
-  condition: { type: 'error_ratio', window: '5m', threshold: 0.05, minCalls: 20 },
-  for: '2m',
-  keepFiringFor: '5m',
-  severity: 'page',
-  labels: { team: 'payments' },
-  annotations: { summary: 'checkout is failing' },
-  channels: [],
-};
 
 const view = (r: AlertRule) => ({ id: r.id, ...symptomRuleToJson(r.spec), version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt });
 
@@ -55,7 +44,7 @@ export class AlertRulesController {
 
   @Post()
   @RequireScope('write')
-  @ApiBody({ schema: { ...ALERT_RULE_SCHEMA, example: EXAMPLE } })
+  @ApiBody({ schema: { ...ALERT_RULE_SCHEMA, example: ALERT_RULE_EXAMPLE } })
   async create(@Body() body: unknown) {
     const spec = await this.validated(body);
     const created = await this.rules.insert(spec);
@@ -77,7 +66,7 @@ export class AlertRulesController {
 
   @Put(':id')
   @RequireScope('write')
-  @ApiBody({ schema: { ...ALERT_RULE_SCHEMA, example: EXAMPLE } })
+  @ApiBody({ schema: { ...ALERT_RULE_SCHEMA, example: ALERT_RULE_EXAMPLE } })
   async replace(@Param('id') id: string, @Body() body: unknown) {
     await this.find(id);
     const updated = await this.rules.update(id, await this.validated(body));
