@@ -1,7 +1,7 @@
 import type { EventCounts } from '../evaluation/burn-rate.js';
 import { HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import type { WindowCounts } from '../evaluation/slo-evaluator.js';
-import type { SliRow } from './sli-accumulator.js';
+import type { SliBucket } from './sli-accumulator.js';
 
 /**
  * PrefixCounts answers window sums over loaded minute and hour rows in O(1):
@@ -20,8 +20,8 @@ export class PrefixCounts implements WindowCounts {
   constructor(
     fromMs: number,
     toMs: number,
-    hours: readonly SliRow[],
-    minutes: readonly SliRow[],
+    hours: readonly SliBucket[],
+    minutes: readonly SliBucket[],
     private readonly minuteHorizonMs = -Infinity,
   ) {
     this.hours = new Level(Math.floor(fromMs / HOUR_MS) * HOUR_MS, Math.ceil(toMs / HOUR_MS) * HOUR_MS, HOUR_MS, hours);
@@ -64,7 +64,7 @@ class Level {
     private readonly startMs: number,
     endMs: number,
     private readonly stepMs: number,
-    rows: readonly SliRow[],
+    rows: readonly SliBucket[],
   ) {
     const n = Math.max(0, Math.round((endMs - startMs) / stepMs));
     this.good = new Float64Array(n + 1);
@@ -96,7 +96,7 @@ class Level {
  * first minute row inside that hour when there is one (as DataStartRepository
  * does in SQL). null when there are no rows.
  */
-export function firstEventMs(hours: readonly SliRow[], minutes: readonly SliRow[]): number | null {
+export function firstEventMs(hours: readonly SliBucket[], minutes: readonly SliBucket[]): number | null {
   let firstHour = Infinity;
   for (const r of hours) if (r.total > 0 && r.bucketMs < firstHour) firstHour = r.bucketMs;
   let firstMinute = Infinity;

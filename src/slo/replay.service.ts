@@ -16,7 +16,7 @@ import { SloService } from './slo.service.js';
 import type { SloSpec } from './slo.types.js';
 import { specToJson, validateSloBody } from './slo.validation.js';
 import { minuteHorizon, retentionCutoff } from '../kernel/stored-ranges.js';
-import type { SliRow } from './sli-accumulator.js';
+import type { SliBucket } from './sli-accumulator.js';
 
 /** A replay covers at most this much time (the longest rolling window). */
 const MAX_RANGE_MS = 90 * DAY_MS;
@@ -82,8 +82,7 @@ export class ReplayService {
     this.assertRedCanAnswer(spec);
     const range = this.range(body, spec, nowMs);
     const load = this.loadRange(spec, range);
-    const red = await this.red.series(spec, load.fromMs, load.toMs);
-    const rows = { hours: red.hours.map((r) => ({ sloId: '', ...r })), minutes: red.minutes.map((r) => ({ sloId: '', ...r })) };
+    const rows = await this.red.series(spec, load.fromMs, load.toMs);
     const warnings: string[] = [];
     if (spec.indicator.type === 'latency') warnings.push('latency is judged from the RED histogram (relative error <= 2%), not from each span: counts are approximate');
     if (await this.red.hasOverflow(spec.service)) {
@@ -150,7 +149,7 @@ export class ReplayService {
     return { fromMs: Math.floor(start / HOUR_MS) * HOUR_MS - HOUR_MS, toMs: floorMinute(range.toMs) + MINUTE_MS };
   }
 
-  private run(spec: SloSpec, rows: { hours: SliRow[]; minutes: SliRow[] }, range: Range, load: Range, nowMs: number): ReplayRun {
+  private run(spec: SloSpec, rows: { hours: readonly SliBucket[]; minutes: readonly SliBucket[] }, range: Range, load: Range, nowMs: number): ReplayRun {
     const horizon = minuteHorizon(nowMs, this.config.retention.minuteDays);
     const counts = new PrefixCounts(load.fromMs, load.toMs, rows.hours, rows.minutes, horizon);
     const steps = replaySteps(range, horizon);

@@ -8,6 +8,9 @@ export interface SliRow {
   total: number;
 }
 
+/** SliBucket is one bucket's counts without whose they are: what the window readers (prefix sums, stored counts) need. */
+export type SliBucket = Pick<SliRow, 'bucketMs' | 'good' | 'total'>;
+
 /**
  * SliAccumulator holds one flush batch's per-(SLO, minute) good and total
  * counts. Counts are adjusted counts (1/p for sampled spans), so they stay

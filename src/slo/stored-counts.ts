@@ -1,7 +1,7 @@
 import type { EventCounts } from '../evaluation/burn-rate.js';
 import { HOUR_MS, MINUTE_MS } from '../kernel/minute-ranges.js';
 import type { WindowCounts } from '../evaluation/slo-evaluator.js';
-import type { SliRow } from './sli-accumulator.js';
+import type { SliBucket } from './sli-accumulator.js';
 import { storedParts } from '../kernel/stored-ranges.js';
 
 /**
@@ -16,8 +16,8 @@ export class StoredCounts implements WindowCounts {
 
   /** `minuteHorizonMs`: ranges reaching before it are read at hour resolution (see readableRange). */
   constructor(
-    hours: readonly SliRow[],
-    minutes: readonly SliRow[],
+    hours: readonly SliBucket[],
+    minutes: readonly SliBucket[],
     private readonly minuteHorizonMs = -Infinity,
   ) {
     for (const r of hours) this.hours.set(r.bucketMs, { good: r.good, total: r.total });
