@@ -137,7 +137,9 @@ export function sloAlertConditions(slo: SloAlertSubject, status: SloStatus, noDa
   const labels = { ...slo.labels, slo: slo.name, service: slo.service };
   const annotate = (summary: string) => ({ summary, ...(slo.runbookUrl ? { runbook_url: slo.runbookUrl } : {}), dashboard: link });
   const details = (severity: Severity) => sloAlertDetails(slo, status, severity, link);
-  const attribution = (severity: Severity) => sloAttribution(slo, status, severity);
+  // One per severity: the ticket's also serves budget exhaustion and no data.
+  const attributions = { page: sloAttribution(slo, status, 'page'), ticket: sloAttribution(slo, status, 'ticket') };
+  const attribution = (severity: Severity) => attributions[severity];
   const conditions: AlertCondition[] = sloBurnConditions(status, {
     labels,
     annotations: annotate(`${slo.name}: error budget burning`),
@@ -154,7 +156,7 @@ export function sloAlertConditions(slo: SloAlertSubject, status: SloStatus, noDa
     value: status.budget.remainingFraction,
     timing: DEFAULT_ALERT_TIMING,
     details: () => details('ticket'),
-    attribution: attribution('ticket'),
+    attribution: attributions.ticket,
   });
   const exhaustion = slo.alerting.budgetExhaustion;
   if (exhaustion) {
